@@ -1,0 +1,113 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from bookings.models import Booking, BookingPolicy, CheckIn, ClosedDay, OpeningHours
+from bookings.services import BookingError, cancel_booking
+from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
+
+
+class ReadOnlyAdmin(OrganizationScopedAdmin):
+    """Bookings are written by bookings/services.py only; admin shows them and calls services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(ReadOnlyAdmin):
+    list_display = ["resource", "user", "start", "end", "status", "booked_by"]
+    list_filter = ["status", "resource_kind", "resource__floor__building", "resource__floor"]
+    list_select_related = ["resource__floor__building", "user", "booked_by"]
+    search_fields = ["resource__code", "user__email", "user__full_name"]
+    date_hierarchy = "start"
+    actions = ["cancel_selected"]
+
+    @admin.action(description=_("Cancel the selected bookings"), permissions=["view"])
+    def cancel_selected(self, request, queryset):
+        cancelled, refused = 0, 0
+        for booking in queryset.select_related("user"):
+            try:
+                cancel_booking(booking=booking, actor=request.user)
+                cancelled += 1
+            except BookingError:
+                refused += 1
+        if cancelled:
+            messages.success(
+                request,
+                ngettext("%d booking cancelled.", "%d bookings cancelled.", cancelled) % cancelled,
+            )
+        if refused:
+            messages.warning(
+                request,
+                ngettext(
+                    "%d booking could not be cancelled (already over, checked in or cancelled).",
+                    "%d bookings could not be cancelled (already over, checked in or cancelled).",
+                    refused,
+                )
+                % refused,
+            )
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(ReadOnlyAdmin):
+    list_display = ["booking", "user", "checked_in_at", "checked_out_at", "method"]
+    list_filter = ["method", "booking__resource__floor__building"]
+    list_select_related = ["booking__resource__floor__building", "user"]
+    search_fields = ["user__email", "user__full_name", "booking__resource__code"]
+    date_hierarchy = "checked_in_at"
+
+
+class OpeningHoursInline(ScopedTabularInline):
+    model = OpeningHours
+    extra = 0
+    max_num = 7
+
+
+class ClosedDayInline(ScopedTabularInline):
+    model = ClosedDay
+    extra = 0
+
+
+@admin.register(BookingPolicy)
+class BookingPolicyAdmin(OrganizationScopedAdmin):
+    list_display = [
+        "resource_kind",
+        "building",
+        "max_days_ahead",
+        "max_bookings_per_day",
+        "release_after_minutes",
+    ]
+    list_filter = ["resource_kind", "building"]
+    inlines = [OpeningHoursInline, ClosedDayInline]
+    fieldsets = [
+        (None, {"fields": ["resource_kind", "building"]}),
+        (
+            _("Rules (empty: inherit from the organisation's policy or the default)"),
+            {
+                "fields": [
+                    "max_days_ahead",
+                    "min_duration_minutes",
+                    "max_duration_minutes",
+                    "slot_minutes",
+                    "max_bookings_per_day",
+                ]
+            },
+        ),
+        (
+            _("Check-in"),
+            {"fields": ["checkin_opens_minutes", "release_after_minutes", "auto_release"]},
+        ),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if request.user.is_superuser:
+            fieldsets[0] = (None, {"fields": ["organization", "resource_kind", "building"]})
+        return fieldsets

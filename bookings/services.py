@@ -1,0 +1,463 @@
+"""The only writer of bookings and check-ins.
+
+Every write locks, in this order, the person's row (per-person limits span resources), then
+the resource rows in primary-key order, then checks the rules and writes, in one transaction.
+Two requests for the same desk queue on its row; the second sees the first's booking. On
+PostgreSQL two exclusion constraints (migration 0002) back this up for any code that
+bypasses the service.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from bookings.models import (
+    PERSONAL_KINDS,
+    Booking,
+    BookingStatus,
+    CheckIn,
+    CheckInMethod,
+)
+from bookings.policies import Policy, effective_policy
+from locations.models import Closure, Resource
+from officebooking.celery import enqueue_on_commit
+from profiles.models import STAFF_ROLES, User
+
+logger = logging.getLogger(__name__)
+
+RELEASE_BATCH_SIZE = 500
+
+
+class BookingError(Exception):
+    """A broken booking rule; str() is shown to the user."""
+
+
+def _lock_person(user: User) -> User:
+    return (
+        User.objects.select_for_update(of=("self",))
+        .select_related("membership__organization")
+        .get(pk=user.pk)
+    )
+
+
+def _lock_resources(resources: list[Resource]) -> dict[int, Resource]:
+    # Primary-key order: two changes that swap desks lock them in the same order and so
+    # can't deadlock.
+    pks = sorted({resource.pk for resource in resources})
+    locked = (
+        Resource.objects.select_for_update(of=("self",))
+        .select_related("floor__building")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+    return {resource.pk: resource for resource in locked}
+
+
+def _lock_booking(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("resource__floor__building")
+        .get(pk=booking.pk)
+    )
+
+
+def _local(moment: datetime, resource: Resource) -> datetime:
+    return timezone.localtime(moment, resource.floor.building.tz)
+
+
+def _format_time(moment: datetime, resource: Resource) -> str:
+    return formats.time_format(_local(moment, resource), "H:i")
+
+
+def _current_slot_start(now: datetime, resource: Resource, slot_minutes: int) -> datetime:
+    local_now = _local(now, resource)
+    minutes = local_now.hour * 60 + local_now.minute
+    floored = minutes - minutes % slot_minutes
+    return local_now.replace(hour=floored // 60, minute=floored % 60, second=0, microsecond=0)
+
+
+def _is_on_slot(moment: datetime, resource: Resource, slot_minutes: int) -> bool:
+    local = _local(moment, resource)
+    return (
+        local.second == 0
+        and local.microsecond == 0
+        and ((local.hour * 60 + local.minute) % slot_minutes == 0)
+    )
+
+
+def _check_booking_rules(
+    *,
+    user: User,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    policy: Policy,
+    now: datetime,
+    exclude: Booking | None = None,
+) -> None:
+    """Raise BookingError for the first rule the period breaks."""
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValueError("Booking times must be aware datetimes.")
+    if end <= start:
+        raise BookingError(_("The end must be after the start."))
+    if not resource.is_active:
+        raise BookingError(_("This resource can't be booked at the moment."))
+    if start < _current_slot_start(now, resource, policy.slot_minutes):
+        raise BookingError(_("That time has already passed."))
+
+    minutes = (end - start).total_seconds() / 60
+    if minutes < policy.min_duration_minutes:
+        raise BookingError(
+            _("A booking lasts at least %(minutes)d minutes.")
+            % {"minutes": policy.min_duration_minutes}
+        )
+    if minutes > policy.max_duration_minutes:
+        raise BookingError(
+            _("A booking lasts at most %(hours)s hours.")
+            % {"hours": formats.number_format(policy.max_duration_minutes / 60, decimal_pos=0)}
+        )
+    if not (
+        _is_on_slot(start, resource, policy.slot_minutes)
+        and _is_on_slot(end, resource, policy.slot_minutes)
+    ):
+        raise BookingError(
+            _("Bookings start and end on whole blocks of %(minutes)d minutes.")
+            % {"minutes": policy.slot_minutes}
+        )
+
+    tz = resource.floor.building.tz
+    local_start = timezone.localtime(start, tz)
+    days_ahead = (local_start.date() - timezone.localtime(now, tz).date()).days
+    if days_ahead > policy.max_days_ahead:
+        raise BookingError(
+            _("You can book at most %(days)d days ahead.") % {"days": policy.max_days_ahead}
+        )
+    period = policy.opening_period(local_start.date(), tz)
+    if period is None:
+        raise BookingError(_("The building is closed on that day."))
+    opens, closes = period
+    if start < opens or end > closes:
+        raise BookingError(
+            _("Please book within the opening hours, %(opens)s to %(closes)s.")
+            % {"opens": _format_time(opens, resource), "closes": _format_time(closes, resource)}
+        )
+
+    closure = (
+        Closure.objects.filter(organization_id=resource.organization_id)
+        .filter(start__lt=end, end__gt=start)
+        .filter(
+            Q(resource=resource)
+            | Q(floor_id=resource.floor_id)
+            | Q(building_id=resource.floor.building_id)
+        )
+        .first()
+    )
+    if closure is not None:
+        raise BookingError(_("Closed at that time: %(reason)s") % {"reason": closure.reason})
+
+    others = Booking.objects.active()
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    day_start = datetime.combine(local_start.date(), datetime.min.time(), tzinfo=tz)
+    day_end = datetime.combine(
+        local_start.date() + timedelta(days=1), datetime.min.time(), tzinfo=tz
+    )
+    same_day = others.filter(
+        user=user, resource_kind=resource.kind, start__gte=day_start, start__lt=day_end
+    ).count()
+    if same_day >= policy.max_bookings_per_day:
+        raise BookingError(
+            _("You already have %(count)d booking(s) of this kind that day, the most allowed.")
+            % {"count": same_day}
+        )
+    if others.filter(resource=resource).overlapping(start, end).exists():
+        raise BookingError(_("This resource is already booked for part of that time."))
+    if (
+        resource.kind in PERSONAL_KINDS
+        and others.filter(user=user, resource_kind=resource.kind).overlapping(start, end).exists()
+    ):
+        raise BookingError(
+            _("You already have a %(kind)s booked for part of that time.")
+            % {"kind": resource.get_kind_display()}
+        )
+
+
+def _organization_of(user: User, resource: Resource):
+    organization = user.organization
+    # Another organisation's resource is answered like a missing one.
+    if organization is None or resource.organization_id != organization.pk:
+        raise BookingError(_("This resource does not exist."))
+    return organization
+
+
+def _save_checked(booking: Booking) -> None:
+    booking.clean_fields(exclude=["organization", "resource", "user", "booked_by"])
+    try:
+        # A savepoint, so a constraint violation leaves the outer transaction usable.
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        # Only reachable if a writer bypassed the locks: the exclusion constraints caught it.
+        logger.warning("booking refused by a database constraint: %s", error)
+        raise BookingError(_("This resource is already booked for part of that time.")) from None
+
+
+def may_manage_booking(*, actor: User, booking: Booking) -> bool:
+    """Return whether `actor` may change or cancel `booking`."""
+    if actor.is_superuser or actor.pk in (booking.user_id, booking.booked_by_id):
+        return True
+    organization = actor.organization
+    return (
+        organization is not None
+        and organization.pk == booking.organization_id
+        and actor.role in STAFF_ROLES
+    )
+
+
+@transaction.atomic
+def create_booking(
+    *,
+    user: User,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    booked_by: User | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Book `resource` for `user` over [start, end), or raise BookingError."""
+    now = now or timezone.now()
+    user = _lock_person(user)
+    resource = _lock_resources([resource])[resource.pk]
+    organization = _organization_of(user, resource)
+    if booked_by is not None and booked_by.pk != user.pk and not (
+        booked_by.is_superuser
+        or (booked_by.organization == organization and booked_by.role in STAFF_ROLES)
+    ):
+        raise BookingError(_("Only facility managers can book for someone else."))
+    policy = effective_policy(
+        organization=organization, building=resource.floor.building, kind=resource.kind
+    )
+    _check_booking_rules(user=user, resource=resource, start=start, end=end, policy=policy, now=now)
+    booking = Booking(
+        organization=organization,
+        resource=resource,
+        resource_kind=resource.kind,
+        user=user,
+        booked_by=booked_by if booked_by is not None and booked_by.pk != user.pk else None,
+        start=start,
+        end=end,
+        note=note,
+        created_at=now,
+    )
+    _save_checked(booking)
+    return booking
+
+
+@transaction.atomic
+def change_booking(
+    *,
+    booking: Booking,
+    actor: User,
+    start: datetime,
+    end: datetime,
+    resource: Resource | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Move an upcoming booking to another period and/or resource, or raise BookingError."""
+    now = now or timezone.now()
+    user = _lock_person(booking.user)
+    target = resource or booking.resource
+    resources = _lock_resources([booking.resource, target])
+    booking = _lock_booking(booking)
+    if not may_manage_booking(actor=actor, booking=booking):
+        raise BookingError(_("This booking does not exist."))
+    if booking.status != BookingStatus.CONFIRMED:
+        raise BookingError(_("Only bookings that have not started can be changed."))
+    target = resources[target.pk]
+    organization = _organization_of(user, target)
+    if target.kind != booking.resource_kind:
+        raise BookingError(_("A booking can only move to a resource of the same kind."))
+    policy = effective_policy(
+        organization=organization, building=target.floor.building, kind=target.kind
+    )
+    _check_booking_rules(
+        user=user, resource=target, start=start, end=end, policy=policy, now=now, exclude=booking
+    )
+    booking.resource, booking.start, booking.end = target, start, end
+    _save_checked(booking)
+    return booking
+
+
+@transaction.atomic
+def cancel_booking(*, booking: Booking, actor: User, now: datetime | None = None) -> Booking:
+    """Cancel a booking that has not been checked in to; its time is free again at once."""
+    now = now or timezone.now()
+    _lock_person(booking.user)
+    booking = _lock_booking(booking)
+    if not may_manage_booking(actor=actor, booking=booking):
+        raise BookingError(_("This booking does not exist."))
+    if booking.status == BookingStatus.CHECKED_IN:
+        raise BookingError(_("You are checked in to this booking: check out instead."))
+    if booking.status != BookingStatus.CONFIRMED or booking.end <= now:
+        raise BookingError(_("This booking can no longer be cancelled."))
+    booking.status = BookingStatus.CANCELLED
+    booking.save(update_fields=["status", "updated_at"])
+    return booking
+
+
+def _close_check_in(check_in: CheckIn, booking: Booking, now: datetime) -> None:
+    check_in.checked_out_at = max(now, check_in.checked_in_at)
+    check_in.save(update_fields=["checked_out_at"])
+    # Checking out ends the booking now, so the rest of the slot is free for others. A
+    # booking must keep a positive length, so leaving before the start keeps one minute.
+    booking.end = min(booking.end, max(now, booking.start + timedelta(minutes=1)))
+    booking.status = BookingStatus.COMPLETED
+    booking.save(update_fields=["end", "status", "updated_at"])
+
+
+@transaction.atomic
+def check_in(
+    *,
+    booking: Booking,
+    method: str = CheckInMethod.WEB,
+    shares_presence: bool = False,
+    now: datetime | None = None,
+) -> CheckIn:
+    """Check the booking's person in, inside the policy's check-in window.
+
+    A person is at one place at a time: an open check-in elsewhere is checked out first.
+    """
+    now = now or timezone.now()
+    user = _lock_person(booking.user)
+    booking = _lock_booking(booking)
+    if booking.status == BookingStatus.CHECKED_IN:
+        raise BookingError(_("You are already checked in."))
+    if booking.status != BookingStatus.CONFIRMED:
+        raise BookingError(_("This booking is no longer valid."))
+    resource = booking.resource
+    policy = effective_policy(
+        organization=user.organization, building=resource.floor.building, kind=resource.kind
+    )
+    opens = booking.start - timedelta(minutes=policy.checkin_opens_minutes)
+    closes = booking.end
+    if policy.auto_release:
+        closes = min(closes, booking.start + timedelta(minutes=policy.release_after_minutes))
+    if now < opens:
+        raise BookingError(
+            _("Check-in opens at %(time)s.") % {"time": _format_time(opens, resource)}
+        )
+    if now >= closes:
+        raise BookingError(_("Check-in for this booking has closed."))
+
+    open_elsewhere = (
+        CheckIn.objects.select_for_update()
+        .select_related("booking")
+        .filter(user=user, checked_out_at__isnull=True)
+        .first()
+    )
+    if open_elsewhere is not None:
+        _close_check_in(open_elsewhere, open_elsewhere.booking, now)
+
+    check_in = CheckIn.objects.create(
+        organization_id=booking.organization_id,
+        booking=booking,
+        user=user,
+        checked_in_at=now,
+        method=method,
+        shares_presence=shares_presence,
+    )
+    booking.status = BookingStatus.CHECKED_IN
+    booking.save(update_fields=["status", "updated_at"])
+    return check_in
+
+
+@transaction.atomic
+def check_out(*, booking: Booking, now: datetime | None = None) -> CheckIn:
+    """Check out: record the time, end the booking now and free the rest of it."""
+    now = now or timezone.now()
+    _lock_person(booking.user)
+    booking = _lock_booking(booking)
+    if booking.status != BookingStatus.CHECKED_IN:
+        raise BookingError(_("You are not checked in to this booking."))
+    check_in = CheckIn.objects.select_for_update().get(booking=booking)
+    _close_check_in(check_in, booking, now)
+    return check_in
+
+
+def release_no_shows(*, now: datetime | None = None) -> int:
+    """Release confirmed bookings nobody checked in to before their policy's deadline.
+
+    Safe to run twice at once: each booking is claimed by a conditional UPDATE, and only the
+    run whose UPDATE changed the row counts it (and later tells the person).
+    """
+    now = now or timezone.now()
+    # No policy releases sooner than 5 minutes after the start, so later ones can't qualify.
+    candidates = (
+        Booking.objects.filter(
+            status=BookingStatus.CONFIRMED, start__lte=now - timedelta(minutes=5)
+        )
+        .select_related("resource__floor__building", "organization")
+        .order_by("pk")
+    )
+    released = 0
+    policies: dict[tuple, Policy] = {}
+    last_pk = 0
+    while True:
+        batch = list(candidates.filter(pk__gt=last_pk)[:RELEASE_BATCH_SIZE])
+        if not batch:
+            return released
+        last_pk = batch[-1].pk
+        due_pks = []
+        for booking in batch:
+            building = booking.resource.floor.building
+            key = (booking.organization_id, building.pk, booking.resource_kind)
+            if key not in policies:
+                policies[key] = effective_policy(
+                    organization=booking.organization, building=building, kind=booking.resource_kind
+                )
+            policy = policies[key]
+            deadline = booking.start + timedelta(minutes=policy.release_after_minutes)
+            if policy.auto_release and deadline <= now:
+                due_pks.append(booking.pk)
+        for pk in due_pks:
+            claimed = Booking.objects.filter(pk=pk, status=BookingStatus.CONFIRMED).update(
+                status=BookingStatus.RELEASED, updated_at=now
+            )
+            released += claimed
+
+
+@transaction.atomic
+def cancel_bookings_for_closure(*, closure: Closure, now: datetime | None = None) -> int:
+    """Cancel the upcoming bookings a closure covers and tell each person why."""
+    now = now or timezone.now()
+    affected = (
+        Booking.objects.filter(organization_id=closure.organization_id)
+        .filter(status=BookingStatus.CONFIRMED, end__gt=max(now, closure.start))
+        .filter(start__lt=closure.end)
+        .filter(closure.covers_q())
+        .order_by("user_id", "pk")
+    )
+    by_person: dict[int, list[int]] = defaultdict(list)
+    for booking in affected:
+        # The person's row first, as every booking write does.
+        _lock_person(booking.user)
+        locked = _lock_booking(booking)
+        if locked.status != BookingStatus.CONFIRMED:
+            continue
+        locked.status = BookingStatus.CANCELLED
+        locked.save(update_fields=["status", "updated_at"])
+        by_person[locked.user_id].append(locked.pk)
+    for user_id, booking_ids in by_person.items():
+        enqueue_on_commit(
+            "bookings.tasks.send_closure_notice",
+            user_id=user_id,
+            closure_id=closure.pk,
+            booking_ids=booking_ids,
+        )
+    return sum(len(ids) for ids in by_person.values())

@@ -1,0 +1,120 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from locations.models import Amenity, Building, Closure, Floor, Resource, Zone
+from locations.services import rotate_checkin_token, save_closure
+from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
+
+
+class FloorInline(ScopedTabularInline):
+    model = Floor
+    fields = ["name", "level"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Building)
+class BuildingAdmin(OrganizationScopedAdmin):
+    list_display = ["name", "city", "country", "time_zone"]
+    list_filter = ["country", "time_zone"]
+    search_fields = ["name", "city", "street"]
+    inlines = [FloorInline]
+
+
+class ZoneInline(ScopedTabularInline):
+    model = Zone
+    extra = 0
+
+
+@admin.register(Floor)
+class FloorAdmin(OrganizationScopedAdmin):
+    list_display = ["name", "building", "level", "resource_count"]
+    list_filter = ["building"]
+    search_fields = ["name", "building__name"]
+    autocomplete_fields = ["building"]
+    inlines = [ZoneInline]
+
+    @admin.display(description=_("resources"))
+    def resource_count(self, floor: Floor) -> int:
+        return floor.resources.count()
+
+
+@admin.register(Zone)
+class ZoneAdmin(OrganizationScopedAdmin):
+    list_display = ["name", "floor"]
+    list_filter = ["floor__building", "floor"]
+    search_fields = ["name", "floor__name"]
+    autocomplete_fields = ["floor"]
+
+
+@admin.register(Amenity)
+class AmenityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(OrganizationScopedAdmin):
+    list_display = ["code", "name", "kind", "floor", "zone", "capacity", "is_active"]
+    list_filter = ["kind", "is_active", "floor__building", "floor", "zone", "amenities"]
+    list_select_related = ["floor__building", "zone__floor__building"]
+    search_fields = ["code", "name", "floor__name", "floor__building__name"]
+    autocomplete_fields = ["floor", "zone"]
+    filter_horizontal = ["amenities"]
+    actions = ["make_active", "make_inactive", "rotate_tokens"]
+
+    @admin.action(description=_("Make the selected resources bookable"))
+    def make_active(self, request, queryset):
+        count = queryset.update(is_active=True)
+        messages.success(
+            request,
+            ngettext("%d resource is bookable.", "%d resources are bookable.", count) % count,
+        )
+
+    @admin.action(description=_("Make the selected resources unbookable"))
+    def make_inactive(self, request, queryset):
+        count = queryset.update(is_active=False)
+        messages.success(
+            request,
+            ngettext(
+                "%d resource is no longer bookable.", "%d resources are no longer bookable.", count
+            )
+            % count,
+        )
+
+    @admin.action(description=_("Issue new QR check-in codes (old ones stop working)"))
+    def rotate_tokens(self, request, queryset):
+        for resource in queryset:
+            rotate_checkin_token(resource=resource)
+        count = len(queryset)
+        messages.success(
+            request,
+            ngettext(
+                "%d resource has a new check-in code.",
+                "%d resources have new check-in codes.",
+                count,
+            )
+            % count,
+        )
+
+
+@admin.register(Closure)
+class ClosureAdmin(OrganizationScopedAdmin):
+    list_display = ["target_display", "start", "end", "reason"]
+    list_filter = ["building", "floor"]
+    search_fields = ["reason", "resource__code", "floor__name", "building__name"]
+    autocomplete_fields = ["building", "floor", "resource"]
+    date_hierarchy = "start"
+
+    @admin.display(description=_("closed"))
+    def target_display(self, closure: Closure) -> str:
+        return str(closure.target)
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: it cancels the bookings the closure covers and tells the people.
+        try:
+            save_closure(closure=obj)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))

@@ -1,0 +1,144 @@
+"""Admin scoped to the facility manager's own organisation, in one place.
+
+Every admin class of a tenant-owned model derives from `OrganizationScopedAdmin` (inlines from
+`OrganizationScopedInline`). Lists, change, history and delete pages, actions and autocomplete
+all start from `get_queryset()`, so an object of another organisation is answered exactly like
+a missing one. Foreign-key and many-to-many choices and list filters are narrowed the same way,
+and `organization` is set from the request, never chosen, except by superusers.
+"""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest
+
+from profiles.models import Organization, User
+
+
+def organization_filter(model: type[models.Model], organization: Organization) -> Q | None:
+    """Return the filter that keeps `model`'s rows of `organization`, or None for shared data."""
+    if model is Organization:
+        return Q(pk=organization.pk)
+    if issubclass(model, User):
+        return Q(membership__organization=organization)
+    field_names = {field.name for field in model._meta.get_fields()}
+    if "organization" in field_names:
+        return Q(organization=organization)
+    if "policy" in field_names:
+        return Q(policy__organization=organization)
+    return None
+
+
+def scope_queryset(queryset: models.QuerySet, request: HttpRequest) -> models.QuerySet:
+    if request.user.is_superuser:
+        return queryset
+    organization = getattr(request, "organization", None)
+    if organization is None:
+        return queryset.none()
+    condition = organization_filter(queryset.model, organization)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def _is_relation_filter(model: type[models.Model], path: str) -> bool:
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return field is not None and field.is_relation
+
+
+class _ScopedFormMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs["queryset"] = scope_queryset(
+            kwargs.get("queryset", db_field.remote_field.model._default_manager.all()), request
+        )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs["queryset"] = scope_queryset(
+            kwargs.get("queryset", db_field.remote_field.model._default_manager.all()), request
+        )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not request.user.is_superuser and _has_organization_field(self.model):
+            exclude.append("organization")
+        return exclude
+
+    def _with_organization(self, form_class, request):
+        """Return a form class whose new instances already belong to the request's organisation.
+
+        The model's clean() compares organisations, and ModelForm validates before save_model
+        runs, so the organisation must be on the instance from the start.
+        """
+        if request.user.is_superuser or not _has_organization_field(self.model):
+            return form_class
+        organization = request.organization
+
+        class ScopedForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.organization_id is None:
+                    self.instance.organization = organization
+
+        ScopedForm.__name__ = form_class.__name__
+        return ScopedForm
+
+
+def _has_organization_field(model: type[models.Model]) -> bool:
+    return any(field.name == "organization" for field in model._meta.concrete_fields)
+
+
+class OrganizationScopedAdmin(_ScopedFormMixin, admin.ModelAdmin):
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return self._with_organization(super().get_form(request, obj, change, **kwargs), request)
+
+    def get_list_filter(self, request):
+        # A plain related filter lists every organisation's rows; RelatedOnlyFieldListFilter
+        # lists only those that occur in the (scoped) changelist.
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and _is_relation_filter(self.model, entry):
+                filters.append((entry, admin.RelatedOnlyFieldListFilter))
+            else:
+                filters.append(entry)
+        return filters
+
+    def has_module_permission(self, request):
+        return _has_tenant(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _has_tenant(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return _has_tenant(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _has_tenant(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _has_tenant(request) and super().has_delete_permission(request, obj)
+
+
+class OrganizationScopedInline(_ScopedFormMixin):
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = self._with_organization(formset.form, request)
+        return formset
+
+
+class ScopedTabularInline(OrganizationScopedInline, admin.TabularInline):
+    pass
+
+
+def _has_tenant(request: HttpRequest) -> bool:
+    return request.user.is_superuser or getattr(request, "organization", None) is not None

@@ -1,0 +1,295 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+RETENTION_DAYS_MIN = 7
+RETENTION_DAYS_MAX = 730
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def for_organization(self, organization: "Organization | None") -> "OrganizationQuerySet":
+        if organization is None:
+            return self.none()
+        return self.filter(pk=organization.pk)
+
+
+class Organization(models.Model):
+    """A client organisation: the tenant. Everything its people do is scoped to it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_("Two-letter ISO code, for example NL."),
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO code such as NL."))],
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=30, blank=True)
+    subscription_ends_on = models.DateField(_("subscription ends on"), null=True, blank=True)
+
+    # Organisation-level privacy settings; profiles/visibility.py combines them with the
+    # person's own, and the stricter of the two wins.
+    colleague_search_enabled = models.BooleanField(_("colleague search"), default=True)
+    names_on_plans = models.BooleanField(_("show bookers' names on floor plans"), default=True)
+    presence_sharing_allowed = models.BooleanField(_("presence sharing allowed"), default=True)
+    retention_days = models.PositiveIntegerField(
+        _("keep bookings and check-ins for (days)"),
+        default=90,
+        validators=[MinValueValidator(RETENTION_DAYS_MIN), MaxValueValidator(RETENTION_DAYS_MAX)],
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmailDomainQuerySet(models.QuerySet):
+    def for_organization(self, organization: Organization | None) -> "EmailDomainQuerySet":
+        if organization is None:
+            return self.none()
+        return self.filter(organization=organization)
+
+
+class EmailDomain(models.Model):
+    """An e-mail domain whose verified addresses join the organisation."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="email_domains"
+    )
+    domain = models.CharField(
+        _("domain"),
+        max_length=253,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+                _("Enter a domain such as example.com, in lower case."),
+            )
+        ],
+    )
+
+    objects = EmailDomainQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        self.domain = self.domain.strip().lower()
+
+
+class UserQuerySet(models.QuerySet):
+    def for_organization(self, organization: Organization | None) -> "UserQuerySet":
+        if organization is None:
+            return self.none()
+        return self.filter(membership__organization=organization)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # The whole address is compared case-insensitively (see the constraint below), so store
+        # it in one case: two people can't register Anna@x.nl and anna@x.nl.
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username: str) -> "User":
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields["is_superuser"] = True
+        return self.create_user(email, password, **extra_fields)
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    DUTCH = "nl", "Nederlands"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The e-mail address is the login; everything else is optional."""
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Leave empty to follow the browser."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = UserManager.normalize_email(self.email)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+    @property
+    def role(self) -> str | None:
+        membership = _cached_membership(self)
+        return membership.role if membership else None
+
+    @property
+    def organization(self) -> "Organization | None":
+        membership = _cached_membership(self)
+        return membership.organization if membership else None
+
+    @property
+    def is_staff(self) -> bool:
+        """Return whether the person may open the admin.
+
+        Staff access comes from the role, never from a flag set by hand, so a facility
+        manager cannot hand it out.
+        """
+        if self.is_superuser:
+            return True
+        return self.role in STAFF_ROLES
+
+
+def _cached_membership(user: User) -> "Membership | None":
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+class Role(models.TextChoices):
+    EMPLOYEE = "employee", _("employee")
+    FACILITY_MANAGER = "facility_manager", _("facility manager")
+    ORGANIZATION_ADMIN = "organization_admin", _("organisation admin")
+
+    @classmethod
+    def rank(cls, role: str | None) -> int:
+        order = [cls.EMPLOYEE, cls.FACILITY_MANAGER, cls.ORGANIZATION_ADMIN]
+        return order.index(role) + 1 if role in order else 0
+
+
+STAFF_ROLES = frozenset({Role.FACILITY_MANAGER, Role.ORGANIZATION_ADMIN})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_organization(self, organization: Organization | None) -> "MembershipQuerySet":
+        if organization is None:
+            return self.none()
+        return self.filter(organization=organization)
+
+
+class Membership(models.Model):
+    """The one organisation a person belongs to, and their role in it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="membership"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.EMPLOYEE)
+    created_at = models.DateTimeField(_("member since"), default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organization})"
+
+
+def _profile_picture_path(instance: "Profile", filename: str) -> str:
+    # A random name: the upload's own name may hold the person's name or a date.
+    return f"profile-pictures/{uuid.uuid4().hex}.jpg"
+
+
+class ProfileQuerySet(models.QuerySet):
+    def for_organization(self, organization: Organization | None) -> "ProfileQuerySet":
+        if organization is None:
+            return self.none()
+        return self.filter(user__membership__organization=organization)
+
+
+class Profile(models.Model):
+    """Optional personal data and the person's own privacy settings."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="profile"
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    picture = models.ImageField(_("picture"), upload_to=_profile_picture_path, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    place_of_residence = models.CharField(_("place of residence"), max_length=100, blank=True)
+    default_building = models.ForeignKey(
+        "locations.Building",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default building"),
+    )
+    # Personal privacy settings: opt-in, so nobody is visible until they choose to be.
+    findable = models.BooleanField(_("colleagues can find me"), default=False)
+    name_on_plans = models.BooleanField(_("show my name on floor plans"), default=False)
+    share_presence_by_default = models.BooleanField(
+        _("share where I am when I check in, by default"), default=False
+    )
+
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

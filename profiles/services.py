@@ -1,0 +1,88 @@
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from profiles import roles
+from profiles.models import Membership, Organization, Profile, Role, User
+from profiles.selectors import organization_for_email
+
+
+class MembershipError(Exception):
+    """A broken membership or role rule; str() is shown to the user."""
+
+
+def may_assign_role(*, actor: User, target: User | None, role: str) -> bool:
+    """Return whether `actor` may give `target` (None: a new person) the role `role`.
+
+    Nobody changes their own role, and a role is only handed out by someone ranked above it,
+    to someone ranked below them: a facility manager can't create another facility manager
+    (that grants admin access), let alone an organisation admin.
+    """
+    if actor.is_superuser:
+        return True
+    if target is not None and target.pk == actor.pk:
+        return role == actor.role
+    actor_rank = Role.rank(actor.role)
+    if target is not None and Role.rank(target.role) >= actor_rank:
+        return False
+    return Role.rank(role) < actor_rank
+
+
+def _sync_role_group(user: User, role: str) -> None:
+    # Groups carry the admin permissions of the role; nothing else may put a person in one.
+    user.groups.set([group] if (group := roles.group_for_role(role)) else [])
+
+
+@transaction.atomic
+def set_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    """Change a person's role, refusing anything the actor may not grant."""
+    if role not in Role.values:
+        raise MembershipError(f"Unknown role {role!r}.")
+    if role == membership.role:
+        return membership
+    if not may_assign_role(actor=actor, target=membership.user, role=role):
+        raise MembershipError("You can't give this role to this person.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    _sync_role_group(membership.user, role)
+    return membership
+
+
+@transaction.atomic
+def create_member(
+    *,
+    organization: Organization,
+    email: str,
+    full_name: str = "",
+    role: str = Role.EMPLOYEE,
+    password: str | None = None,
+    email_verified: bool = False,
+) -> User:
+    """Create a person in an organisation, with their (empty) profile and role group."""
+    email = User.objects.normalize_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise MembershipError("Someone with this e-mail address already has an account.")
+    user = User.objects.create_user(email, password, full_name=full_name)
+    Membership.objects.create(user=user, organization=organization, role=role)
+    Profile.objects.create(user=user)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
+    _sync_role_group(user, role)
+    return user
+
+
+@transaction.atomic
+def join_organization_by_verified_email(*, user: User, email: str) -> Membership | None:
+    """Make a person a member of the organisation that owns their verified address's domain.
+
+    Called once the address is verified, never at sign-up: an unverified address proves
+    nothing about who the person works for.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    existing = Membership.objects.filter(user=user).first()
+    if existing:
+        return existing
+    organization = organization_for_email(email)
+    if organization is None:
+        return None
+    membership = Membership.objects.create(user=user, organization=organization, role=Role.EMPLOYEE)
+    Profile.objects.get_or_create(user=user)
+    return membership

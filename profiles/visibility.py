@@ -1,0 +1,66 @@
+"""The one place that answers "may A see B's name, presence or search hit".
+
+Each answer combines the organisation's setting with the person's own; the stricter wins.
+People of different organisations never see each other. Every page that shows a person asks
+here, so a privacy setting changes every page at once.
+"""
+
+from profiles.models import Profile, User
+
+
+def _same_organization(viewer: User, person: User) -> bool:
+    viewer_org = viewer.organization
+    return viewer_org is not None and viewer_org == person.organization
+
+
+def _profile(person: User) -> Profile | None:
+    try:
+        return person.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def may_find(viewer: User, person: User) -> bool:
+    """Return whether `person` may appear in `viewer`'s colleague search."""
+    if viewer.pk == person.pk:
+        return True
+    if not _same_organization(viewer, person):
+        return False
+    profile = _profile(person)
+    return bool(viewer.organization.colleague_search_enabled and profile and profile.findable)
+
+
+def may_see_name_on_plan(viewer: User, person: User) -> bool:
+    """Return whether `viewer` may see `person`'s name on a booked resource."""
+    if viewer.pk == person.pk:
+        return True
+    if not _same_organization(viewer, person):
+        return False
+    profile = _profile(person)
+    return bool(viewer.organization.names_on_plans and profile and profile.name_on_plans)
+
+
+def may_see_presence(viewer: User, person: User, *, shared_at_check_in: bool) -> bool:
+    """Return whether `viewer` may see where `person` is checked in.
+
+    `shared_at_check_in` is the choice the person made when checking in.
+    """
+    if viewer.pk == person.pk:
+        return True
+    if not _same_organization(viewer, person):
+        return False
+    return bool(viewer.organization.presence_sharing_allowed and shared_at_check_in)
+
+
+def may_offer_presence_sharing(person: User) -> bool:
+    """Return whether the check-in page may offer `person` to share where they are."""
+    organization = person.organization
+    return bool(organization and organization.presence_sharing_allowed)
+
+
+def share_presence_default(person: User) -> bool:
+    """Return the initial state of the "share where I am" choice at check-in."""
+    profile = _profile(person)
+    return may_offer_presence_sharing(person) and bool(
+        profile and profile.share_presence_by_default
+    )
