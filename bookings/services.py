@@ -219,6 +219,10 @@ def may_manage_booking(*, actor: User, booking: Booking) -> bool:
     )
 
 
+def _may_book_for_others(actor: User, organization) -> bool:
+    return actor.is_superuser or (actor.organization == organization and actor.role in STAFF_ROLES)
+
+
 @transaction.atomic
 def create_booking(
     *,
@@ -235,10 +239,8 @@ def create_booking(
     user = _lock_person(user)
     resource = _lock_resources([resource])[resource.pk]
     organization = _organization_of(user, resource)
-    if booked_by is not None and booked_by.pk != user.pk and not (
-        booked_by.is_superuser
-        or (booked_by.organization == organization and booked_by.role in STAFF_ROLES)
-    ):
+    booking_for_someone_else = booked_by is not None and booked_by.pk != user.pk
+    if booking_for_someone_else and not _may_book_for_others(booked_by, organization):
         raise BookingError(_("Only facility managers can book for someone else."))
     policy = effective_policy(
         organization=organization, building=resource.floor.building, kind=resource.kind
@@ -249,7 +251,7 @@ def create_booking(
         resource=resource,
         resource_kind=resource.kind,
         user=user,
-        booked_by=booked_by if booked_by is not None and booked_by.pk != user.pk else None,
+        booked_by=booked_by if booking_for_someone_else else None,
         start=start,
         end=end,
         note=note,

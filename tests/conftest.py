@@ -1,0 +1,118 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from officebooking.celery import app as celery_app
+from profiles.models import Role
+from tests.factories import (
+    BuildingFactory,
+    FloorFactory,
+    OrganizationFactory,
+    ResourceFactory,
+    UserFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# beside it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Tasks run in the test's process and their errors fail the test.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests run with DEBUG=False; the manifest storage would need collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+    # Rate-limit counters live in the cache: one test's failed logins must not leak into
+    # the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# The cast: two organisations, each with people in every role.
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="Acme", slug="acme", domain="acme.example")
+
+
+@pytest.fixture
+def other_organization(db):
+    return OrganizationFactory(name="Globex", slug="globex", domain="globex.example")
+
+
+@pytest.fixture
+def employee(organization):
+    return UserFactory(organization=organization, email="erin@acme.example", full_name="Erin")
+
+
+@pytest.fixture
+def colleague(organization):
+    return UserFactory(organization=organization, email="carl@acme.example", full_name="Carl")
+
+
+@pytest.fixture
+def facility_manager(organization):
+    return UserFactory(
+        organization=organization,
+        role=Role.FACILITY_MANAGER,
+        email="fiona@acme.example",
+        full_name="Fiona",
+    )
+
+
+@pytest.fixture
+def organization_admin(organization):
+    return UserFactory(
+        organization=organization,
+        role=Role.ORGANIZATION_ADMIN,
+        email="oscar@acme.example",
+        full_name="Oscar",
+    )
+
+
+@pytest.fixture
+def stranger(other_organization):
+    return UserFactory(
+        organization=other_organization,
+        role=Role.FACILITY_MANAGER,
+        email="sam@globex.example",
+        full_name="Sam",
+    )
+
+
+@pytest.fixture
+def building(organization):
+    return BuildingFactory(organization=organization, name="Amsterdam HQ")
+
+
+@pytest.fixture
+def floor(building):
+    return FloorFactory(building=building, name="Ground floor")
+
+
+@pytest.fixture
+def desk(floor):
+    return ResourceFactory(floor=floor, code="A.01")
+
+
+@pytest.fixture
+def other_desk(floor):
+    return ResourceFactory(floor=floor, code="A.02")
+
+
+@pytest.fixture
+def foreign_desk(other_organization):
+    building = BuildingFactory(organization=other_organization, name="Globex Tower")
+    return ResourceFactory(floor=FloorFactory(building=building), code="G.01")
