@@ -7,6 +7,7 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self) -> None:
-        from bookings import receivers
+        # Register the tasks in every process, so services can queue them by name.
+        from bookings import receivers, tasks  # noqa: F401
 
         receivers.connect()
