@@ -24,7 +24,9 @@ def read_image_size(file) -> tuple[int, int]:
             if width * height > MAX_PLAN_PIXELS:
                 raise ValidationError(_("The image has too many pixels."))
             image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+    except Image.DecompressionBombError:
+        raise ValidationError(_("The image has too many pixels.")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValidationError(_("This file is not an image we can read.")) from None
     finally:
         file.seek(0)
