@@ -75,7 +75,7 @@ class Booking(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="booking_ends"),
         ]
-        # The exclusion constraints live in migration 0002 (PostgreSQL only).
+        # The exclusion constraints live in migration 0003 (PostgreSQL only).
         indexes = [
             models.Index(fields=["resource", "start", "end"], name="booking_resource_period"),
             models.Index(fields=["user", "start"], name="booking_user_start"),

@@ -3,7 +3,7 @@
 Every write locks, in this order, the person's row (per-person limits span resources), then
 the resource rows in primary-key order, then checks the rules and writes, in one transaction.
 Two requests for the same desk queue on its row; the second sees the first's booking. On
-PostgreSQL two exclusion constraints (migration 0002) back this up for any code that
+PostgreSQL two exclusion constraints (migration 0003) back this up for any code that
 bypasses the service.
 """
 

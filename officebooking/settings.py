@@ -162,9 +162,14 @@ else:
 
 # Accounts
 AUTH_USER_MODEL = "profiles.User"
-# The e-mail address is unique case-insensitively, by a constraint on Lower(email) that this
-# check does not recognise.
-SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+SILENCED_SYSTEM_CHECKS = [
+    # The e-mail address is unique case-insensitively, by a constraint on Lower(email) that
+    # this check does not recognise.
+    "auth.W004",
+    # HSTS preloading puts every subdomain of the operator's domain on the browsers' HTTPS-only
+    # list, hard to undo: the operator opts in with DJANGO_HSTS_PRELOAD=1, we don't for them.
+    "security.W021",
+]
 AUTHENTICATION_BACKENDS = ["profiles.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -243,7 +248,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # E-mail
-EMAIL_URL = env_str("EMAIL_URL")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Officebooking <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env_str("EMAIL_HOST"):
@@ -263,7 +267,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG

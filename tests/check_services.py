@@ -5,7 +5,7 @@ import sys
 import psycopg
 import redis
 
-HOW_TO_START = "Start it, for example with: docker compose up -d postgres redis"
+HOW_TO_START = "Start it, for example with: POSTGRES_HOST_AUTH_METHOD=trust docker compose up -d postgres redis"
 
 
 def main(database_url: str, redis_url: str) -> int:
