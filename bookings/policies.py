@@ -6,6 +6,7 @@ Layers, weakest first: the defaults below, the organisation's policy, the buildi
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from bookings.models import BookingPolicy
@@ -60,8 +61,37 @@ KIND_DEFAULTS = {
 _RULE_FIELDS = [f.name for f in fields(Policy) if f.name not in {"hours", "closed_dates"}]
 
 
+# Every booking needs its policy; policies change rarely. Changes delete the cached entries
+# once committed (bookings/receivers.py); the timeout bounds what a read racing a change
+# could leave behind.
+POLICY_CACHE_SECONDS = 300
+
+
+def _cache_key(organization_id: int, building_id: int, kind: str) -> str:
+    return f"booking-policy:{organization_id}:{building_id}:{kind}"
+
+
+def forget_policies(*, organization_id: int) -> None:
+    """Drop the cached policies of an organisation's buildings, after a policy changed."""
+    building_ids = Building.objects.filter(organization_id=organization_id).values_list(
+        "pk", flat=True
+    )
+    cache.delete_many(
+        [_cache_key(organization_id, pk, kind) for pk in building_ids for kind in ResourceKind]
+    )
+
+
 def effective_policy(*, organization: Organization, building: Building, kind: str) -> Policy:
     """Return the rules for `kind` resources in `building`."""
+    key = _cache_key(organization.pk, building.pk, kind)
+    policy = cache.get(key)
+    if policy is None:
+        policy = _load_policy(organization=organization, building=building, kind=kind)
+        cache.set(key, policy, POLICY_CACHE_SECONDS)
+    return policy
+
+
+def _load_policy(*, organization: Organization, building: Building, kind: str) -> Policy:
     rows = (
         BookingPolicy.objects.filter(organization=organization, resource_kind=kind)
         .filter(Q(building__isnull=True) | Q(building=building))

@@ -65,7 +65,7 @@ class ResourceAdmin(OrganizationScopedAdmin):
     filter_horizontal = ["amenities"]
     actions = ["make_active", "make_inactive", "rotate_tokens"]
 
-    @admin.action(description=_("Make the selected resources bookable"))
+    @admin.action(description=_("Make the selected resources bookable"), permissions=["change"])
     def make_active(self, request, queryset):
         count = queryset.update(is_active=True)
         messages.success(
@@ -73,7 +73,7 @@ class ResourceAdmin(OrganizationScopedAdmin):
             ngettext("%d resource is bookable.", "%d resources are bookable.", count) % count,
         )
 
-    @admin.action(description=_("Make the selected resources unbookable"))
+    @admin.action(description=_("Make the selected resources unbookable"), permissions=["change"])
     def make_inactive(self, request, queryset):
         count = queryset.update(is_active=False)
         messages.success(
@@ -84,7 +84,9 @@ class ResourceAdmin(OrganizationScopedAdmin):
             % count,
         )
 
-    @admin.action(description=_("Issue new QR check-in codes (old ones stop working)"))
+    @admin.action(
+        description=_("Issue new QR check-in codes (old ones stop working)"), permissions=["change"]
+    )
     def rotate_tokens(self, request, queryset):
         for resource in queryset:
             rotate_checkin_token(resource=resource)

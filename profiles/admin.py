@@ -102,8 +102,12 @@ class UserAdmin(OrganizationScopedAdmin):
             fields = ["email", "full_name", "language", "role"]
             return [*fields, "organization"] if request.user.is_superuser else fields
         fields = ["email", "full_name", "language", "is_active", "role"]
-        if obj.pk == request.user.pk or obj.role is None:
+        # The same fields UserChangeForm keeps: an unticked is_active the page doesn't show
+        # would deactivate the person on save.
+        if obj.pk == request.user.pk:
             fields = [f for f in fields if f not in {"is_active", "role"}]
+        elif obj.role is None:
+            fields.remove("role")
         return [*fields, "date_joined", "last_login"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 
-from profiles.models import Organization, User
+from profiles.models import Organization, Profile, User
 
 
 def organization_filter(model: type[models.Model], organization: Organization) -> Q | None:
@@ -21,6 +21,8 @@ def organization_filter(model: type[models.Model], organization: Organization) -
         return Q(pk=organization.pk)
     if issubclass(model, User):
         return Q(membership__organization=organization)
+    if model is Profile:
+        return Q(user__membership__organization=organization)
     field_names = {field.name for field in model._meta.get_fields()}
     if "organization" in field_names:
         return Q(organization=organization)
@@ -84,6 +86,13 @@ class _ScopedFormMixin:
                 if self.instance.organization_id is None:
                     self.instance.organization = organization
 
+            def _get_validation_exclusions(self):
+                # ModelForm skips constraints on fields it doesn't show, so a building name
+                # taken in the organisation would reach the database as an IntegrityError.
+                exclude = super()._get_validation_exclusions()
+                exclude.discard("organization")
+                return exclude
+
         ScopedForm.__name__ = form_class.__name__
         return ScopedForm
 
@@ -133,7 +142,19 @@ class OrganizationScopedInline(_ScopedFormMixin):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = self._with_organization(formset.form, request)
-        return formset
+        if not _has_organization_field(self.model):
+            return formset
+
+        class ScopedFormSet(formset):
+            def _construct_form(self, i, **kwargs):
+                # A superuser's forms carry no organisation of their own: a row added
+                # inline belongs to its parent's.
+                form = super()._construct_form(i, **kwargs)
+                if form.instance.organization_id is None:
+                    form.instance.organization_id = getattr(self.instance, "organization_id", None)
+                return form
+
+        return ScopedFormSet
 
 
 class ScopedTabularInline(OrganizationScopedInline, admin.TabularInline):

@@ -1,5 +1,6 @@
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm
+from allauth.account.internal.flows import email_verification
 
 from profiles.selectors import organization_for_email
 
@@ -16,6 +17,10 @@ class CompanySignupForm(SignupForm):
         email = self.cleaned_data.get("email")
         if not self.account_already_exists and organization_for_email(email) is None:
             adapter = get_adapter(request)
-            adapter.send_mail("account/email/unknown_organization", email, {"email": email})
+            # What allauth does for a known address, so the page can't tell them apart: the
+            # same rate limit on mails to one address, the same "confirmation sent" message.
+            if email_verification.handle_verification_email_rate_limit(request, email):
+                adapter.send_mail("account/email/unknown_organization", email, {"email": email})
+                email_verification.add_email_verification_sent_message(request, email, signup=True)
             return None, adapter.respond_email_verification_sent(request, None)
         return super().try_save(request)

@@ -15,6 +15,9 @@ _FACILITY_MANAGER = {
     "bookings.booking": ("view",),
     "bookings.checkin": ("view",),
     "bookings.bookingpolicy": ("view", "add", "change", "delete"),
+    # The policy's inlines: without these the policy page hides its opening hours.
+    "bookings.openinghours": ("view", "add", "change", "delete"),
+    "bookings.closedday": ("view", "add", "change", "delete"),
     "profiles.user": ("view", "add", "change"),
 }
 _ORGANIZATION_ADMIN = {

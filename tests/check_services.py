@@ -5,7 +5,8 @@ import sys
 import psycopg
 import redis
 
-HOW_TO_START = "Start it, for example with: POSTGRES_HOST_AUTH_METHOD=trust docker compose up -d postgres redis"
+# The compose file's PostgreSQL wants a password unless told to trust, as the suite expects.
+HOW_TO_START = "Start them: POSTGRES_HOST_AUTH_METHOD=trust docker compose up -d postgres redis"
 
 
 def main(database_url: str, redis_url: str) -> int:

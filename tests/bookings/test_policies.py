@@ -98,7 +98,7 @@ def test_a_booking_over_the_daily_limit_is_refused(policy, employee, floor):
     first, second, third = ResourceFactory.create_batch(3, floor=floor)
     book(employee, first, "08:00", "10:00")
     book(employee, second, "10:00", "12:00")
-    with pytest.raises(BookingError, match="the most allowed"):
+    with pytest.raises(BookingError, match="that is the maximum"):
         book(employee, third, "13:00", "15:00")
 
 

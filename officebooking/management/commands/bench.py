@@ -1,0 +1,214 @@
+"""Benchmarks that print numbers: `python manage.py bench bookings`.
+
+Run against a database of its own (its name must contain "bench"), for example:
+
+    createdb -h 127.0.0.1 -U postgres officebooking_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/officebooking_bench
+    python manage.py migrate && python manage.py bench bookings
+
+Each run creates a fresh organisation with 300 desks and a year of history (50,000 bookings),
+so runs don't disturb each other, and reports every figure beside the cheapest logged-in page
+measured in the same run.
+"""
+
+import itertools
+import statistics
+import threading
+import time as clock
+import uuid
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Booking, BookingPolicy, BookingStatus
+from bookings.services import BookingError, create_booking
+from locations.models import Building, Floor, Resource, ResourceKind
+from profiles.models import Organization, User
+from profiles.services import create_member
+
+DESKS = 300
+PEOPLE = 300
+HISTORY_BOOKINGS = 50_000
+
+
+class Command(BaseCommand):
+    help = "Measure booking throughput and the cheapest logged-in page (writes to the database)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("target", choices=["bookings"])
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--bookings", type=int, default=4000)
+
+    def handle(self, *args, target: str, threads: int, bookings: int, **options):
+        name = str(connection.settings_dict["NAME"])
+        if "bench" not in name:
+            raise CommandError(
+                f"Refusing to write benchmark data into {name!r}: use a *bench* database."
+            )
+        self.stdout.write(f"database: {connection.vendor} {name}; {threads} threads")
+        desks, people = self._set_up()
+        self._report_baseline(people[0])
+        self._bench_uncontended(desks, people, threads, bookings)
+        self._bench_contended(desks, people, threads)
+
+    def _set_up(self):
+        started = clock.perf_counter()
+        slug = f"bench-{uuid.uuid4().hex[:8]}"
+        organization = Organization.objects.create(name=slug, slug=slug)
+        BookingPolicy.objects.create(
+            organization=organization, resource_kind=ResourceKind.DESK, max_days_ahead=365
+        )
+        building = Building.objects.create(
+            organization=organization, name="Bench", time_zone="Europe/Amsterdam"
+        )
+        floor = Floor.objects.create(
+            organization=organization,
+            building=building,
+            name="Bench floor",
+            width=3000,
+            height=2000,
+        )
+        desks = Resource.objects.bulk_create(
+            Resource(
+                organization=organization,
+                floor=floor,
+                code=f"B{i:03d}",
+                x=40 + (i % 30) * 90,
+                y=40 + (i // 30) * 150,
+            )
+            for i in range(DESKS)
+        )
+        people = [
+            create_member(organization=organization, email=f"p{i}@{slug}.example")
+            for i in range(PEOPLE)
+        ]
+        # A year of history, as the peer was measured with. bulk_create, not the service:
+        # these rows only set the scene (and would take minutes one by one).
+        tz = building.tz
+        today = timezone.localdate(timezone=tz)
+        history = []
+        for i in range(HISTORY_BOOKINGS):
+            day = today - timedelta(days=1 + i // DESKS * 2)
+            start = datetime.combine(day, time(9), tzinfo=tz)
+            history.append(
+                Booking(
+                    organization=organization,
+                    resource=desks[i % DESKS],
+                    resource_kind=ResourceKind.DESK,
+                    user=people[(i + i // DESKS) % PEOPLE],
+                    start=start,
+                    end=start + timedelta(hours=8),
+                    status=BookingStatus.COMPLETED,
+                )
+            )
+        Booking.objects.bulk_create(history, batch_size=5000)
+        self.stdout.write(
+            f"set-up: {DESKS} desks, {PEOPLE} people, {HISTORY_BOOKINGS} past bookings "
+            f"in {clock.perf_counter() - started:.1f} s"
+        )
+        return desks, people
+
+    def _report_baseline(self, user: User) -> None:
+        client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0].lstrip("."))
+        client.force_login(user)
+        url = reverse("account_email")  # Cheapest logged-in page: session, user, one form.
+        durations = _time_requests(client, url, 300)
+        self.stdout.write(
+            "baseline: cheapest logged-in page (in-process test client) "
+            f"{len(durations) / sum(durations):.0f} req/s, "
+            f"median {statistics.median(durations) * 1000:.1f} ms"
+        )
+        durations = _time_requests(client, reverse("home"), 300)
+        self.stdout.write(
+            f"home page (upcoming bookings) {len(durations) / sum(durations):.0f} req/s, "
+            f"median {statistics.median(durations) * 1000:.1f} ms"
+        )
+
+    def _bench_uncontended(self, desks, people, threads: int, total: int) -> None:
+        """Every thread books different desks and people: the cost of one booking."""
+        tz = desks[0].floor.building.tz
+        first_day = timezone.localdate(timezone=tz) + timedelta(days=30)
+        jobs = []
+        for n in range(total):
+            day = first_day + timedelta(days=n // PEOPLE)
+            start = datetime.combine(day, time(9), tzinfo=tz)
+            jobs.append((people[n % PEOPLE], desks[n % DESKS], start, start + timedelta(hours=8)))
+        made, refused, seconds = _run_threads(jobs, threads)
+        self.stdout.write(
+            f"uncontended: {made} bookings in {seconds:.2f} s = {made / seconds:.0f} bookings/s "
+            f"({refused} refused)"
+        )
+
+    def _bench_contended(self, desks, people, threads: int) -> None:
+        """Many people race for five desks at overlapping times: only one per slot may win."""
+        tz = desks[0].floor.building.tz
+        day = timezone.localdate(timezone=tz) + timedelta(days=200)
+        jobs = []
+        for n in range(PEOPLE):
+            start = datetime.combine(day, time(8), tzinfo=tz) + timedelta(minutes=30 * (n % 4))
+            jobs.append((people[n], desks[n % 5], start, start + timedelta(hours=4)))
+        made, refused, seconds = _run_threads(jobs, threads)
+        double = _count_double_bookings(desks[:5])
+        self.stdout.write(
+            f"contended: {len(jobs)} attempts on 5 desks in {seconds:.2f} s = "
+            f"{len(jobs) / seconds:.0f} attempts/s; {made} booked, {refused} refused, "
+            f"{double} double bookings"
+        )
+
+
+def _time_requests(client: Client, url: str, count: int) -> list[float]:
+    durations = []
+    for _ in range(count):
+        started = clock.perf_counter()
+        response = client.get(url)
+        durations.append(clock.perf_counter() - started)
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+    return durations
+
+
+def _run_threads(jobs, threads: int) -> tuple[int, int, float]:
+    lock = threading.Lock()
+    pending = list(reversed(jobs))
+    outcome = {"made": 0, "refused": 0}
+
+    def worker():
+        try:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    user, desk, start, end = pending.pop()
+                try:
+                    create_booking(user=user, resource=desk, start=start, end=end)
+                    key = "made"
+                except BookingError:
+                    key = "refused"
+                with lock:
+                    outcome[key] += 1
+        finally:
+            connections.close_all()
+
+    started = clock.perf_counter()
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return outcome["made"], outcome["refused"], clock.perf_counter() - started
+
+
+def _count_double_bookings(desks) -> int:
+    bookings = list(
+        Booking.objects.active().filter(resource__in=desks).order_by("resource_id", "start")
+    )
+    overlaps = 0
+    for earlier, later in itertools.pairwise(bookings):
+        if earlier.resource_id == later.resource_id and later.start < earlier.end:
+            overlaps += 1
+    return overlaps
