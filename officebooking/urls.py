@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from officebooking import views
 from officebooking.api import api
+from profiles import views as profile_views
 
 admin.site.site_header = "Officebooking"
 admin.site.site_title = "Officebooking admin"
@@ -12,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", profile_views.set_language, name="set_language"),
     path("locations/", include("locations.urls")),
     path("", include("bookings.urls")),
 ]

@@ -126,6 +126,9 @@ class UserAdmin(OrganizationScopedAdmin):
             return False
         if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
             return True
+        if obj.is_superuser:
+            # A platform superuser who is also a member outranks every role in it.
+            return False
         # Only people ranked below you: a facility manager can't edit an organisation admin.
         return Role.rank(obj.role) < Role.rank(request.user.role)
 

@@ -2,7 +2,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from profiles import roles
-from profiles.models import Membership, Organization, Profile, Role, User
+from profiles.models import Language, Membership, Organization, Profile, Role, User
 from profiles.selectors import organization_for_email
 
 
@@ -21,6 +21,8 @@ def may_assign_role(*, actor: User, target: User | None, role: str) -> bool:
         return True
     if target is not None and target.pk == actor.pk:
         return role == actor.role
+    if target is not None and target.is_superuser:
+        return False
     actor_rank = Role.rank(actor.role)
     if target is not None and Role.rank(target.role) >= actor_rank:
         return False
@@ -45,6 +47,15 @@ def set_role(*, membership: Membership, role: str, actor: User) -> Membership:
     membership.save(update_fields=["role"])
     _sync_role_group(membership.user, role)
     return membership
+
+
+def set_language(*, user: User, language: str) -> User:
+    """Remember the person's language, so every page and e-mail uses it."""
+    if language not in Language.values:
+        raise MembershipError(f"Unknown language {language!r}.")
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
 
 
 @transaction.atomic

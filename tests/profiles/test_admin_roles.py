@@ -252,3 +252,17 @@ def test_superuser_editing_a_person_without_membership_keeps_them_active(client)
     newcomer = _reloaded(newcomer)
     assert newcomer.full_name == "Pat"
     assert newcomer.is_active
+
+
+def test_an_organisation_admin_cannot_edit_a_superuser_member(
+    client, organization_admin, organization
+):
+    superuser = UserFactory(organization=organization, email="root@acme.example")
+    superuser.is_superuser = True
+    superuser.save()
+    client.force_login(organization_admin)
+    url = reverse("admin:profiles_user_change", args=[superuser.pk])
+    response = client.post(url, {"full_name": "Changed", "is_active": ""})
+    superuser.refresh_from_db()
+    assert response.status_code == 403
+    assert superuser.is_active and superuser.full_name != "Changed"

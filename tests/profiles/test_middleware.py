@@ -83,3 +83,18 @@ def test_admin_speaks_the_persons_language(client, facility_manager):
     response = client.get(reverse("admin:index"), headers={"accept-language": "en"})
 
     assert "<title>Websitebeheer | Officebooking admin</title>" in response.content.decode()
+
+
+def test_switching_the_language_is_remembered_on_the_account(client, employee):
+    employee.language = "en"
+    employee.save()
+    client.force_login(employee)
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    employee.refresh_from_db()
+    assert employee.language == "nl"
+    assert client.get(reverse("home"))["Content-Language"] == "nl"
+
+
+def test_switching_the_language_when_logged_out_sets_the_cookie(client):
+    response = client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    assert response.cookies["django_language"].value == "nl"
