@@ -1,5 +1,9 @@
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,13 +32,41 @@ class ZoneInline(ScopedTabularInline):
     extra = 0
 
 
+class _PrivatePlan:
+    """A stored plan as the file widget shows it, linked to the view that checks the viewer."""
+
+    def __init__(self, file, url: str):
+        self.file, self.url = file, url
+
+    def __str__(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class FloorPlanWidget(AdminFileWidget):
+    def format_value(self, value):
+        instance = getattr(value, "instance", None)
+        if value and instance is not None and instance.pk:
+            url = reverse("locations:floor_plan_image", args=[instance.pk])
+            return _PrivatePlan(value, url)
+        return super().format_value(value)
+
+
 @admin.register(Floor)
 class FloorAdmin(OrganizationScopedAdmin):
     list_display = ["name", "building", "level", "resource_count"]
     list_filter = ["building"]
     search_fields = ["name", "building__name"]
     autocomplete_fields = ["building"]
+    readonly_fields = ["plan_preview"]
     inlines = [ZoneInline]
+    formfield_overrides = {models.ImageField: {"widget": FloorPlanWidget}}
+
+    @admin.display(description=_("plan preview"))
+    def plan_preview(self, floor: Floor) -> str:
+        if not floor.pk or not floor.plan_image:
+            return "—"
+        url = reverse("locations:floor_plan_image", args=[floor.pk])
+        return format_html('<img src="{}" alt="" class="plan-preview" width="600">', url)
 
     @admin.display(description=_("resources"))
     def resource_count(self, floor: Floor) -> int:

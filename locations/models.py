@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from locations.validators import read_image_size, validate_plan_image
@@ -206,7 +207,7 @@ class Resource(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.code}"
+        return f"{capfirst(self.get_kind_display())} {self.code}"
 
     def clean(self) -> None:
         errors = {}

@@ -36,3 +36,11 @@ def test_another_organisation_gets_404_for_the_floor_plan(client, stranger, floo
 def test_a_floor_plan_needs_a_login(client, floor_with_plan):
     url = reverse("locations:floor_plan_image", args=[floor_with_plan.pk])
     assert client.get(url).status_code == 302
+
+
+def test_the_admin_links_the_plan_to_the_checked_view(client, facility_manager, floor_with_plan):
+    client.force_login(facility_manager)
+    response = client.get(reverse("admin:locations_floor_change", args=[floor_with_plan.pk]))
+    plan_url = reverse("locations:floor_plan_image", args=[floor_with_plan.pk])
+    assert f'href="{plan_url}"' in response.content.decode()
+    assert "/files/" not in response.content.decode()
