@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -305,3 +306,56 @@ class ClosedDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}".strip()
+
+
+class FavoriteResource(models.Model):
+    """A resource a person starred, to book it again in one click."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="favorite_resources"
+    )
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="favorited_by")
+    created_at = models.DateTimeField(_("starred at"), default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("favourite")
+        verbose_name_plural = _("favourites")
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "resource"], name="favorite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ★ {self.resource}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A secret URL that lists a person's upcoming bookings for their calendar app.
+
+    Revoking keeps the row (so the person can see when) and the URL answers 404 from then on.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="one_live_feed"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'revoked' if self.revoked_at else 'live'})"

@@ -23,6 +23,7 @@ from bookings.models import (
     PERSONAL_KINDS,
     Booking,
     BookingStatus,
+    CalendarFeed,
     CheckIn,
     CheckInMethod,
 )
@@ -246,9 +247,14 @@ def create_booking(
     end: datetime,
     booked_by: User | None = None,
     note: str = "",
+    notify: bool = True,
     now: datetime | None = None,
 ) -> Booking:
-    """Book `resource` for `user` over [start, end), or raise BookingError."""
+    """Book `resource` for `user` over [start, end), or raise BookingError.
+
+    With `notify`, the person gets a confirmation e-mail with a calendar file once the booking
+    is committed; callers booking several at once pass False and send one e-mail themselves.
+    """
     now = now or timezone.now()
     user = _lock_person(user)
     resource = _lock_resources([resource])[resource.pk]
@@ -272,7 +278,16 @@ def create_booking(
         created_at=now,
     )
     _save_checked(booking)
+    if notify:
+        send_confirmation_on_commit([booking])
     return booking
+
+
+def send_confirmation_on_commit(bookings: list[Booking]) -> None:
+    """Queue one confirmation e-mail (with an .ics attachment) for these bookings."""
+    enqueue_on_commit(
+        "bookings.tasks.send_booking_confirmation", booking_ids=[b.pk for b in bookings]
+    )
 
 
 @transaction.atomic
@@ -477,3 +492,19 @@ def cancel_bookings_for_closure(*, closure: Closure, now: datetime | None = None
             booking_ids=booking_ids,
         )
     return sum(len(ids) for ids in by_person.values())
+
+
+@transaction.atomic
+def create_calendar_feed(*, user: User) -> CalendarFeed:
+    """Give the person a new secret feed URL, revoking the one they had."""
+    now = timezone.now()
+    _lock_person(user)
+    CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    return CalendarFeed.objects.create(user=user, created_at=now)
+
+
+def revoke_calendar_feed(*, user: User) -> int:
+    """Stop the person's feed URL from working; return how many were revoked."""
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
