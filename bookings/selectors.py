@@ -1,8 +1,56 @@
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from bookings.models import Booking
+from bookings.models import Booking, BookingStatus, CheckIn, FavoriteResource
+from bookings.occupancy import occupied_resource_ids
+from bookings.policies import Policy
+from locations.models import Amenity, Building, Closure, Floor, Resource, Zone
 from profiles.models import Organization, User
+from profiles.visibility import may_see_name_on_plan, may_see_presence
+
+# What a resource on the plan is, for the period searched. Each state has a colour, a shape
+# and a word, so colour is never the only signal.
+FREE = "free"
+BOOKED = "booked"
+MINE = "mine"
+UNAVAILABLE = "unavailable"
+OCCUPIED = "occupied"
+
+# Used when a building is open around the clock: nobody means midnight to midnight.
+WORKING_DAY = (time(8), time(18))
+MIDDAY = time(12, 30)
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a person is looking for: a period on one floor, and what the resource must offer."""
+
+    building: Building
+    floor: Floor
+    day: date
+    start: datetime
+    end: datetime
+    kind: str
+    zone: Zone | None = None
+    amenities: tuple[Amenity, ...] = ()
+    min_capacity: int = 1
+
+
+@dataclass
+class PlanResource:
+    resource: Resource
+    state: str
+    booking: Booking | None
+    booker_name: str
+    is_favourite: bool
+    matches: bool
+
+    @property
+    def is_bookable(self) -> bool:
+        return self.matches and self.state == FREE
 
 
 def upcoming_bookings(*, organization: Organization, user: User) -> QuerySet[Booking]:
@@ -14,3 +62,186 @@ def upcoming_bookings(*, organization: Organization, user: User) -> QuerySet[Boo
         .select_related("resource__floor__building", "check_in")
         .order_by("start")
     )
+
+
+def past_bookings(*, organization: Organization, user: User, limit: int = 50) -> list[Booking]:
+    """Return the person's most recent bookings that are over, cancelled or released."""
+    now = timezone.now()
+    return list(
+        Booking.objects.for_organization(organization)
+        .filter(user=user)
+        .filter(
+            Q(end__lte=now)
+            | Q(
+                status__in=[
+                    BookingStatus.CANCELLED,
+                    BookingStatus.RELEASED,
+                    BookingStatus.COMPLETED,
+                ]
+            )
+        )
+        .select_related("resource__floor__building", "check_in")
+        .order_by("-start")[:limit]
+    )
+
+
+def opening_or_working_day(policy: Policy, day: date, tz) -> tuple[datetime, datetime] | None:
+    """Return the period a full-day booking covers: the opening hours, or a working day."""
+    period = policy.opening_period(day, tz)
+    if period is None:
+        return None
+    opens, closes = period
+    if closes - opens >= timedelta(hours=24):
+        return (
+            datetime.combine(day, WORKING_DAY[0], tzinfo=tz),
+            datetime.combine(day, WORKING_DAY[1], tzinfo=tz),
+        )
+    return period
+
+
+def preset_period(policy: Policy, day: date, tz, preset: str) -> tuple[datetime, datetime] | None:
+    """Return the full-day, morning or afternoon period of a day, or None when closed."""
+    period = opening_or_working_day(policy, day, tz)
+    if period is None:
+        return None
+    opens, closes = period
+    midday = datetime.combine(day, MIDDAY, tzinfo=tz)
+    if preset == "morning" and opens < midday < closes:
+        return opens, midday
+    if preset == "afternoon" and opens < midday < closes:
+        return midday, closes
+    return period
+
+
+def next_bookable_day(policy: Policy, tz, now: datetime) -> date:
+    """Return today while it is still open, otherwise the next day the building opens."""
+    day = timezone.localtime(now, tz).date()
+    for offset in range(0, 15):
+        candidate = day + timedelta(days=offset)
+        period = opening_or_working_day(policy, candidate, tz)
+        if period is not None and period[1] > now:
+            return candidate
+    return day + timedelta(days=1)
+
+
+def buildings_for(organization: Organization) -> QuerySet[Building]:
+    return Building.objects.for_organization(organization).order_by("name")
+
+
+def floors_for(building: Building) -> QuerySet[Floor]:
+    return Floor.objects.filter(building=building).order_by("level", "name")
+
+
+def floor_plan(*, viewer: User, search: Search, now: datetime | None = None) -> list[PlanResource]:
+    """Return every resource of the searched kind on the floor, with its state for the period.
+
+    A constant number of queries whatever the number of resources: resources, their
+    amenities, the bookings, the closures and the viewer's favourites.
+    """
+    now = now or timezone.now()
+    floor = search.floor
+    resources = list(
+        Resource.objects.filter(
+            organization_id=floor.organization_id, floor=floor, kind=search.kind
+        )
+        .select_related("zone")
+        .prefetch_related(Prefetch("amenities", queryset=Amenity.objects.order_by("name")))
+        .order_by("code")
+    )
+    bookings = (
+        Booking.objects.active()
+        .filter(resource__floor=floor, resource_kind=search.kind)
+        .overlapping(search.start, search.end)
+        .select_related("user__profile", "user__membership__organization")
+        .order_by("start")
+    )
+    holding: dict[int, Booking] = {}
+    for booking in bookings:
+        # The viewer's own booking wins: "mine" says more than "booked".
+        if booking.resource_id not in holding or booking.user_id == viewer.pk:
+            holding[booking.resource_id] = booking
+    closed = _closed_resource_ids(floor, resources, search.start, search.end)
+    favourites = set(
+        FavoriteResource.objects.filter(user=viewer, resource__floor=floor).values_list(
+            "resource_id", flat=True
+        )
+    )
+    live = search.start <= now < search.end
+    occupied = occupied_resource_ids(r.pk for r in resources) if live else set()
+    wanted_amenities = {amenity.pk for amenity in search.amenities}
+
+    plan = []
+    for resource in resources:
+        booking = holding.get(resource.pk)
+        if booking is not None:
+            state = MINE if booking.user_id == viewer.pk else BOOKED
+        elif not resource.is_active or resource.pk in closed:
+            state = UNAVAILABLE
+        elif resource.pk in occupied:
+            state = OCCUPIED
+        else:
+            state = FREE
+        booker_name = ""
+        if state == BOOKED and may_see_name_on_plan(viewer, booking.user):
+            booker_name = booking.user.display_name
+        matches = (
+            (search.zone is None or resource.zone_id == search.zone.pk)
+            and wanted_amenities <= {amenity.pk for amenity in resource.amenities.all()}
+            and resource.capacity >= search.min_capacity
+        )
+        plan.append(
+            PlanResource(
+                resource=resource,
+                state=state,
+                booking=booking,
+                booker_name=booker_name,
+                is_favourite=resource.pk in favourites,
+                matches=matches,
+            )
+        )
+    return plan
+
+
+def _closed_resource_ids(floor: Floor, resources: list[Resource], start, end) -> set[int]:
+    closures = Closure.objects.filter(organization_id=floor.organization_id).filter(
+        start__lt=end, end__gt=start
+    )
+    closures = closures.filter(
+        Q(building_id=floor.building_id) | Q(floor=floor) | Q(resource__floor=floor)
+    ).values_list("building_id", "floor_id", "resource_id")
+    closed: set[int] = set()
+    for building_id, floor_id, resource_id in closures:
+        if building_id or floor_id:
+            return {resource.pk for resource in resources}
+        closed.add(resource_id)
+    return closed
+
+
+def favourite_resources(*, organization: Organization, user: User) -> list[Resource]:
+    return [
+        favourite.resource
+        for favourite in FavoriteResource.objects.for_organization(organization)
+        .filter(user=user, resource__is_active=True)
+        .select_related("resource__floor__building")
+        .order_by("created_at")
+    ]
+
+
+def colleagues_present(*, viewer: User, organization: Organization) -> list[CheckIn]:
+    """Return today's open check-ins of colleagues who let the viewer see where they are."""
+    check_ins = (
+        CheckIn.objects.for_organization(organization)
+        .filter(checked_out_at__isnull=True, shares_presence=True)
+        .exclude(user=viewer)
+        .select_related(
+            "user__profile",
+            "user__membership__organization",
+            "booking__resource__floor__building",
+        )
+        .order_by("user__full_name")
+    )
+    return [
+        check_in
+        for check_in in check_ins
+        if may_see_presence(viewer, check_in.user, shared_at_check_in=check_in.shares_presence)
+    ]

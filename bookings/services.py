@@ -26,6 +26,7 @@ from bookings.models import (
     CalendarFeed,
     CheckIn,
     CheckInMethod,
+    FavoriteResource,
 )
 from bookings.policies import Policy, effective_policy
 from locations.models import Closure, Resource
@@ -508,3 +509,14 @@ def revoke_calendar_feed(*, user: User) -> int:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def toggle_favourite(*, user: User, resource: Resource) -> bool:
+    """Star the resource for the person, or unstar it; return whether it is now starred."""
+    deleted, _counts = FavoriteResource.objects.filter(user=user, resource=resource).delete()
+    if deleted:
+        return False
+    FavoriteResource.objects.get_or_create(
+        user=user, resource=resource, defaults={"organization_id": resource.organization_id}
+    )
+    return True

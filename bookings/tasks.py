@@ -1,11 +1,13 @@
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from bookings import services
-from bookings.models import Booking
+from bookings.calendar import bookings_calendar
+from bookings.models import HOLDING_STATUSES, Booking
 from locations.models import Closure
 from profiles.models import User
 
@@ -35,3 +37,41 @@ def send_closure_notice(*, user_id: int, closure_id: int, booking_ids: list[int]
         body = render_to_string("bookings/email/closure_message.txt", context)
     send_mail(subject, body, None, [user.email])
     return len(bookings)
+
+
+@shared_task
+def send_booking_confirmation(*, booking_ids: list[int]) -> int:
+    """E-mail each person their new bookings with an .ics attachment; return e-mails sent.
+
+    Bookings cancelled before this runs are left out. Running it twice sends the e-mail twice;
+    the attachment's stable UIDs keep that from adding the events to a calendar twice.
+    """
+    bookings = (
+        Booking.objects.filter(pk__in=booking_ids, status__in=HOLDING_STATUSES)
+        .select_related("user", "resource__floor__building")
+        .order_by("user_id", "start")
+    )
+    by_person: dict[int, list[Booking]] = {}
+    for booking in bookings:
+        by_person.setdefault(booking.user_id, []).append(booking)
+    sent = 0
+    for person_bookings in by_person.values():
+        user = person_bookings[0].user
+        if not user.is_active:
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            context = {
+                "user": user,
+                "bookings": person_bookings,
+                "bookings_url": settings.BASE_URL + reverse("my_bookings"),
+                "calendar_url": settings.BASE_URL + reverse("calendar_settings"),
+            }
+            subject = render_to_string("bookings/email/confirmation_subject.txt", context)
+            body = render_to_string("bookings/email/confirmation_message.txt", context)
+            ics = bookings_calendar(person_bookings, name="Officebooking")
+        message = EmailMessage(" ".join(subject.split()), body, None, [user.email])
+        # Django adds "; charset=utf-8" to text attachments itself.
+        message.attach("booking.ics", ics, "text/calendar; method=PUBLISH")
+        message.send()
+        sent += 1
+    return sent

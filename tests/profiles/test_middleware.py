@@ -27,7 +27,9 @@ def test_requests_of_a_person_without_membership_carry_no_organization(client):
 
     response = client.get(reverse("home"))
 
-    assert response.status_code == 200
+    # The page explains why they can't book yet.
+    assert response.status_code == 403
+    assert b"not linked to an organisation" in response.content
     assert response.wsgi_request.organization is None
 
 
