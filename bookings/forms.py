@@ -10,8 +10,7 @@ from bookings.selectors import (
     Search,
     buildings_for,
     floors_for,
-    next_bookable_day,
-    opening_or_working_day,
+    next_bookable_period,
     preset_period,
 )
 from locations.models import Amenity, Building, Floor, Resource, ResourceKind, Zone
@@ -30,10 +29,11 @@ def local_period(
     return start_at, datetime.combine(end_day, end, tzinfo=tz)
 
 
-class FloorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, floor: Floor) -> str:
-        # The building is chosen beside it.
-        return floor.name
+class NameChoiceField(forms.ModelChoiceField):
+    """Label floors and zones by their own name: the building and floor are chosen beside them."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
 
 
 class FindForm(forms.Form):
@@ -79,6 +79,9 @@ class FindForm(forms.Form):
         super().__init__(data)
         self.organization, self.user = organization, user
         self.fields["building"].queryset = buildings_for(organization)
+        # Validated against the whole organisation; search() narrows them for display.
+        self.fields["floor"].queryset = Floor.objects.for_organization(organization)
+        self.fields["zone"].queryset = Zone.objects.for_organization(organization)
 
     def search(self, *, now: datetime | None = None) -> Search | None:
         """Return the search these filters describe, filling what is missing with defaults.
@@ -86,7 +89,11 @@ class FindForm(forms.Form):
         None when the organisation has no building with a floor yet.
         """
         now = now or timezone.now()
-        data = self.cleaned_data if self.is_valid() else {}
+        data = {}
+        if self.is_bound:
+            # Keep every filter that is valid, even when another one isn't.
+            self.is_valid()
+            data = self.cleaned_data
         building = data.get("building") or self._default_building()
         if building is None:
             return None
@@ -102,14 +109,18 @@ class FindForm(forms.Form):
         kind = data.get("kind") or ResourceKind.DESK
         policy = effective_policy(organization=self.organization, building=building, kind=kind)
         tz = building.tz
-        day = data.get("date") or next_bookable_day(policy, tz, now)
+        next_period = next_bookable_period(policy, tz, now)
+        day = data.get("date") or (
+            timezone.localtime(next_period[0], tz).date() if next_period else timezone.localdate()
+        )
         preset = data.get("preset")
-        if preset or not (data.get("start") and data.get("end")):
-            period = preset_period(policy, day, tz, preset or "day")
-            period = period or opening_or_working_day(policy, day, tz) or _working_day(day, tz)
-            start, end = period
-        else:
+        if data.get("start") and data.get("end") and not preset:
             start, end = local_period(building, day, data["start"], data["end"])
+        elif not preset and next_period and timezone.localtime(next_period[0], tz).date() == day:
+            start, end = next_period
+        else:
+            period = preset_period(policy, day, tz, preset or "day")
+            start, end = period or _working_day(day, tz)
         if end <= start:
             end = start + timedelta(minutes=policy.min_duration_minutes)
         search = Search(

@@ -113,15 +113,28 @@ def preset_period(policy: Policy, day: date, tz, preset: str) -> tuple[datetime,
     return period
 
 
-def next_bookable_day(policy: Policy, tz, now: datetime) -> date:
-    """Return today while it is still open, otherwise the next day the building opens."""
-    day = timezone.localtime(now, tz).date()
-    for offset in range(0, 15):
-        candidate = day + timedelta(days=offset)
-        period = opening_or_working_day(policy, candidate, tz)
-        if period is not None and period[1] > now:
-            return candidate
-    return day + timedelta(days=1)
+def next_bookable_period(policy: Policy, tz, now: datetime) -> tuple[datetime, datetime] | None:
+    """Return the rest of today's hours if a booking still fits, else the next open day's.
+
+    Today's period starts at the current slot: a booking may start in the slot under way,
+    never before it.
+    """
+    today = timezone.localtime(now, tz).date()
+    for offset in range(0, policy.max_days_ahead + 1):
+        period = opening_or_working_day(policy, today + timedelta(days=offset), tz)
+        if period is None:
+            continue
+        start, end = max(period[0], current_slot_start(now, tz, policy.slot_minutes)), period[1]
+        if end - start >= timedelta(minutes=policy.min_duration_minutes):
+            return start, end
+    return None
+
+
+def current_slot_start(now: datetime, tz, slot_minutes: int) -> datetime:
+    local = timezone.localtime(now, tz)
+    minutes = local.hour * 60 + local.minute
+    minutes -= minutes % slot_minutes
+    return local.replace(hour=minutes // 60, minute=minutes % 60, second=0, microsecond=0)
 
 
 def buildings_for(organization: Organization) -> QuerySet[Building]:
@@ -129,7 +142,9 @@ def buildings_for(organization: Organization) -> QuerySet[Building]:
 
 
 def floors_for(building: Building) -> QuerySet[Floor]:
-    return Floor.objects.filter(building=building).order_by("level", "name")
+    return (
+        Floor.objects.filter(building=building).select_related("building").order_by("level", "name")
+    )
 
 
 def floor_plan(*, viewer: User, search: Search, now: datetime | None = None) -> list[PlanResource]:

@@ -258,14 +258,14 @@ def book_favourite(request: HttpRequest, resource_id: int) -> HttpResponse:
     policy = effective_policy(
         organization=request.organization, building=building, kind=resource.kind
     )
-    day = selectors.next_bookable_day(policy, building.tz, timezone.now())
-    period = selectors.opening_or_working_day(policy, day, building.tz)
+    period = selectors.next_bookable_period(policy, building.tz, timezone.now())
     try:
         if period is None:
-            raise BookingError(_("The building is closed on that day."))
+            raise BookingError(_("The building has no opening hours left to book."))
         booking = create_booking(
             user=request.user, resource=resource, start=period[0], end=period[1]
         )
+        day = timezone.localtime(booking.start, building.tz).date()
         messages.success(
             request,
             _("Booked %(resource)s for %(day)s.")
