@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, CheckIn, FavoriteResource
@@ -9,7 +9,7 @@ from bookings.occupancy import occupied_resource_ids
 from bookings.policies import Policy
 from locations.models import Amenity, Building, Closure, Floor, Resource, Zone
 from profiles.models import Organization, User
-from profiles.visibility import may_see_name_on_plan, may_see_presence
+from profiles.visibility import may_see_presence, names_on_plan
 
 # What a resource on the plan is, for the period searched. Each state has a colour, a shape
 # and a word, so colour is never the only signal.
@@ -43,10 +43,10 @@ class Search:
 class PlanResource:
     resource: Resource
     state: str
-    booking: Booking | None
     booker_name: str
     is_favourite: bool
     matches: bool
+    amenities: list[Amenity]
 
     @property
     def is_bookable(self) -> bool:
@@ -150,8 +150,9 @@ def floors_for(building: Building) -> QuerySet[Floor]:
 def floor_plan(*, viewer: User, search: Search, now: datetime | None = None) -> list[PlanResource]:
     """Return every resource of the searched kind on the floor, with its state for the period.
 
-    A constant number of queries whatever the number of resources: resources, their
-    amenities, the bookings, the closures and the viewer's favourites.
+    A constant number of queries whatever the number of resources, and no more model
+    instances than resources: a busy floor has hundreds of them and this runs on every
+    change of a filter.
     """
     now = now or timezone.now()
     floor = search.floor
@@ -160,21 +161,24 @@ def floor_plan(*, viewer: User, search: Search, now: datetime | None = None) -> 
             organization_id=floor.organization_id, floor=floor, kind=search.kind
         )
         .select_related("zone")
-        .prefetch_related(Prefetch("amenities", queryset=Amenity.objects.order_by("name")))
+        .only(*PLAN_RESOURCE_FIELDS)
         .order_by("code")
     )
-    bookings = (
+    amenities = _amenities_by_resource(floor, search.kind)
+    holders: dict[int, int] = {}
+    overlapping = (
         Booking.objects.active()
         .filter(resource__floor=floor, resource_kind=search.kind)
         .overlapping(search.start, search.end)
-        .select_related("user__profile", "user__membership__organization")
-        .order_by("start")
+        # No ordering: the default one sorts by resource, then floor, then building name.
+        .order_by()
+        .values_list("resource_id", "user_id")
     )
-    holding: dict[int, Booking] = {}
-    for booking in bookings:
+    for resource_id, user_id in overlapping:
         # The viewer's own booking wins: "mine" says more than "booked".
-        if booking.resource_id not in holding or booking.user_id == viewer.pk:
-            holding[booking.resource_id] = booking
+        if holders.get(resource_id) != viewer.pk:
+            holders[resource_id] = user_id
+    names = names_on_plan(viewer, holders.values())
     closed = _closed_resource_ids(floor, resources, search.start, search.end)
     favourites = set(
         FavoriteResource.objects.filter(user=viewer, resource__floor=floor).values_list(
@@ -187,34 +191,65 @@ def floor_plan(*, viewer: User, search: Search, now: datetime | None = None) -> 
 
     plan = []
     for resource in resources:
-        booking = holding.get(resource.pk)
-        if booking is not None:
-            state = MINE if booking.user_id == viewer.pk else BOOKED
+        holder = holders.get(resource.pk)
+        if holder is not None:
+            state = MINE if holder == viewer.pk else BOOKED
         elif not resource.is_active or resource.pk in closed:
             state = UNAVAILABLE
         elif resource.pk in occupied:
             state = OCCUPIED
         else:
             state = FREE
-        booker_name = ""
-        if state == BOOKED and may_see_name_on_plan(viewer, booking.user):
-            booker_name = booking.user.display_name
+        offered = amenities.get(resource.pk, [])
         matches = (
             (search.zone is None or resource.zone_id == search.zone.pk)
-            and wanted_amenities <= {amenity.pk for amenity in resource.amenities.all()}
+            and wanted_amenities <= {amenity.pk for amenity in offered}
             and resource.capacity >= search.min_capacity
         )
         plan.append(
             PlanResource(
                 resource=resource,
                 state=state,
-                booking=booking,
-                booker_name=booker_name,
+                booker_name=names.get(holder, "") if state == BOOKED else "",
                 is_favourite=resource.pk in favourites,
                 matches=matches,
+                amenities=offered,
             )
         )
     return plan
+
+
+PLAN_RESOURCE_FIELDS = [
+    "organization_id",
+    "floor_id",
+    "kind",
+    "code",
+    "name",
+    "x",
+    "y",
+    "capacity",
+    "is_active",
+    "zone__name",
+    "zone__floor_id",
+]
+
+
+def _amenities_by_resource(floor: Floor, kind: str) -> dict[int, list[Amenity]]:
+    """Return each resource's amenities, sharing one instance per amenity."""
+    shared: dict[int, Amenity] = {}
+    offered: dict[int, list[Amenity]] = {}
+    links = (
+        Resource.amenities.through.objects.filter(resource__floor=floor, resource__kind=kind)
+        .values_list("resource_id", "amenity_id", "amenity__slug", "amenity__name")
+        .order_by()
+    )
+    for resource_id, amenity_id, slug, name in links:
+        if amenity_id not in shared:
+            shared[amenity_id] = Amenity(pk=amenity_id, slug=slug, name=name)
+        offered.setdefault(resource_id, []).append(shared[amenity_id])
+    for amenity_list in offered.values():
+        amenity_list.sort(key=lambda amenity: amenity.name)
+    return offered
 
 
 def _closed_resource_ids(floor: Floor, resources: list[Resource], start, end) -> set[int]:

@@ -174,7 +174,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.email.split("@")[0]
+        return display_name_of(full_name=self.full_name, email=self.email)
 
     @property
     def role(self) -> str | None:
@@ -196,6 +196,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_superuser:
             return True
         return self.role in STAFF_ROLES
+
+
+def display_name_of(*, full_name: str, email: str) -> str:
+    """Return the name to show for a person: their name, or the part of the address before @."""
+    return full_name or email.split("@")[0]
 
 
 def _cached_membership(user: User) -> "Membership | None":

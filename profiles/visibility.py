@@ -5,7 +5,9 @@ People of different organisations never see each other. Every page that shows a 
 here, so a privacy setting changes every page at once.
 """
 
-from profiles.models import Profile, User
+from collections.abc import Iterable
+
+from profiles.models import Profile, User, display_name_of
 
 
 def _same_organization(viewer: User, person: User) -> bool:
@@ -38,6 +40,30 @@ def may_see_name_on_plan(viewer: User, person: User) -> bool:
         return False
     profile = _profile(person)
     return bool(viewer.organization.names_on_plans and profile and profile.name_on_plans)
+
+
+def names_on_plan(viewer: User, person_ids: Iterable[int]) -> dict[int, str]:
+    """Return the names `viewer` may see on a plan, by person id, for many people at once.
+
+    The same rule as may_see_name_on_plan(), in one query for a whole floor.
+    """
+    ids = set(person_ids)
+    names = {viewer.pk: viewer.display_name} if viewer.pk in ids else {}
+    organization = viewer.organization
+    if organization is None or not organization.names_on_plans:
+        return names
+    visible = (
+        User.objects.filter(
+            pk__in=ids - {viewer.pk},
+            membership__organization=organization,
+            profile__name_on_plans=True,
+        )
+        .order_by()
+        .values_list("pk", "full_name", "email")
+    )
+    for pk, full_name, email in visible:
+        names[pk] = display_name_of(full_name=full_name, email=email)
+    return names
 
 
 def may_see_presence(viewer: User, person: User, *, shared_at_check_in: bool) -> bool:

@@ -40,10 +40,10 @@ HISTORY_BOOKINGS = 50_000
 
 
 class Command(BaseCommand):
-    help = "Measure booking throughput and the cheapest logged-in page (writes to the database)."
+    help = "Measure booking throughput or the floor plan, beside the cheapest logged-in page."
 
     def add_arguments(self, parser):
-        parser.add_argument("target", choices=["bookings"])
+        parser.add_argument("target", choices=["bookings", "floorplan"])
         parser.add_argument("--workers", type=int, default=4, help="booking processes")
         parser.add_argument("--bookings", type=int, default=4000)
 
@@ -56,8 +56,46 @@ class Command(BaseCommand):
         self.stdout.write(f"database: {connection.vendor} {name}; {workers} worker processes")
         desks, people = self._set_up()
         self._report_baseline(people[0])
+        if target == "floorplan":
+            self._bench_floor_plan(desks, people)
+            return
         self._bench_uncontended(desks, people, workers, bookings)
         self._bench_contended(desks, people, workers)
+
+    def _bench_floor_plan(self, desks, people) -> None:
+        """Time the find page's results for a 300-desk floor with two thirds of it booked."""
+        floor = desks[0].floor
+        tz = floor.building.tz
+        day = timezone.localdate(timezone=tz) + timedelta(days=2)
+        start = datetime.combine(day, time(9), tzinfo=tz)
+        for n, desk in enumerate(desks[: DESKS * 2 // 3]):
+            create_booking(
+                user=people[n],
+                resource=desk,
+                start=start,
+                end=start + timedelta(hours=8),
+                notify=False,
+            )
+        client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0].lstrip("."))
+        client.force_login(people[-1])
+        url = (
+            f"{reverse('find')}?building={floor.building_id}&floor={floor.pk}"
+            f"&date={day.isoformat()}&start=09:00&end=17:00"
+        )
+        queries = []
+        # Counted by a wrapper: each request resets connection.queries.
+        with connection.execute_wrapper(
+            lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
+        ):
+            _time_requests(client, url, 1, HTTP_HX_REQUEST="true")
+        durations = _time_requests(client, url, 200, HTTP_HX_REQUEST="true")
+        self.stdout.write(
+            f"floor plan results, {DESKS} desks, {DESKS * 2 // 3} booked: "
+            f"median {statistics.median(durations) * 1000:.1f} ms, "
+            f"p95 {statistics.quantiles(durations, n=20)[-1] * 1000:.1f} ms, "
+            f"{len(durations) / sum(durations):.0f} req/s, "
+            f"{len(queries)} queries"
+        )
 
     def _set_up(self):
         started = clock.perf_counter()
@@ -163,11 +201,11 @@ class Command(BaseCommand):
         )
 
 
-def _time_requests(client: Client, url: str, count: int) -> list[float]:
+def _time_requests(client: Client, url: str, count: int, **headers) -> list[float]:
     durations = []
     for _ in range(count):
         started = clock.perf_counter()
-        response = client.get(url)
+        response = client.get(url, **headers)
         durations.append(clock.perf_counter() - started)
         if response.status_code != 200:
             raise CommandError(f"{url} answered {response.status_code}")
