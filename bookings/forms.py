@@ -227,3 +227,45 @@ class BookForm(forms.Form):
             (day, *local_period(building, day, start, end))
             for day in sorted(self.cleaned_data["days"])
         ]
+
+
+class ChangeForm(forms.Form):
+    """Move an upcoming booking to another day, other times or another place of its kind."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(
+        label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+    )
+    end = forms.TimeField(
+        label=_("Until"),
+        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+    )
+    resource = forms.ModelChoiceField(label=_("Place"), queryset=Resource.objects.none())
+
+    def __init__(self, *args, booking, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.booking = booking
+        self.fields["resource"].queryset = (
+            Resource.objects.filter(
+                organization_id=booking.organization_id,
+                floor__building=booking.resource.floor.building,
+                kind=booking.resource_kind,
+                is_active=True,
+            )
+            .select_related("floor")
+            .order_by("floor__level", "code")
+        )
+        self.fields["resource"].label_from_instance = lambda r: f"{r} · {r.floor.name}"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start and end != time(0):
+            self.add_error("end", _("The end must be after the start."))
+        return cleaned
+
+    def period(self) -> tuple[datetime, datetime]:
+        data = self.cleaned_data
+        return local_period(
+            data["resource"].floor.building, data["date"], data["start"], data["end"]
+        )

@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("bookings/", views.my_bookings, name="my_bookings"),
     path("bookings/<int:booking_id>/cancel/", views.cancel, name="cancel_booking"),
+    path("bookings/<int:booking_id>/change/", views.change, name="change_booking"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("", include("bookings.calendar_urls")),
 ]

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from bookings import selectors
-from bookings.forms import BookForm, FindForm
+from bookings.forms import BookForm, ChangeForm, FindForm
 from bookings.models import Booking
 from bookings.occupancy import has_occupancy_providers
 from bookings.policies import effective_policy
 from bookings.services import (
     BookingError,
     cancel_booking,
+    change_booking,
     create_booking,
     send_confirmation_on_commit,
     toggle_favourite,
@@ -233,6 +234,45 @@ def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
         trigger_client_event(response, "bookingChanged")
         return response
     return redirect(request.POST.get("next") or reverse("my_bookings"))
+
+
+@member_required
+def change(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Move an upcoming booking: another day, other times or another place of its kind."""
+    booking = _get_booking_for_user(request, booking_id)
+    tz = booking.resource.floor.building.tz
+    if request.method == "POST":
+        form = ChangeForm(request.POST, booking=booking)
+        if form.is_valid():
+            start, end = form.period()
+            try:
+                change_booking(
+                    booking=booking,
+                    actor=request.user,
+                    resource=form.cleaned_data["resource"],
+                    start=start,
+                    end=end,
+                )
+                messages.success(request, _("Your booking is changed."))
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    trigger_client_event(response, "bookingChanged")
+                    return response
+                return redirect("my_bookings")
+            except BookingError as error:
+                form.add_error(None, str(error))
+    else:
+        form = ChangeForm(
+            booking=booking,
+            initial={
+                "date": timezone.localtime(booking.start, tz).date(),
+                "start": timezone.localtime(booking.start, tz).strftime("%H:%M"),
+                "end": timezone.localtime(booking.end, tz).strftime("%H:%M"),
+                "resource": booking.resource,
+            },
+        )
+    context = {"booking": booking, "form": form}
+    return _render(request, "bookings/change.html", "bookings/partials/change_dialog.html", context)
 
 
 @require_POST

@@ -237,3 +237,52 @@ def test_the_web_app_manifest(client):
     data = client.get(reverse("manifest")).json()
     assert data["start_url"] == reverse("home")
     assert {icon["sizes"] for icon in data["icons"]} >= {"192x192", "512x512"}
+
+
+def test_changing_a_booking_to_other_times(client, employee, desk, day):
+    building = desk.floor.building
+    booking = BookingFactory(
+        resource=desk,
+        user=employee,
+        start=at(building, day, "09:00"),
+        end=at(building, day, "17:00"),
+    )
+    client.force_login(employee)
+    response = client.post(
+        reverse("change_booking", args=[booking.pk]),
+        {"date": day.isoformat(), "start": "10:00", "end": "15:00", "resource": desk.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    booking.refresh_from_db()
+    assert response.status_code == 204
+    assert booking.start == at(building, day, "10:00")
+
+
+def test_changing_onto_a_taken_desk_shows_why(client, employee, colleague, desk, other_desk, day):
+    building = desk.floor.building
+    booking = BookingFactory(
+        resource=desk,
+        user=employee,
+        start=at(building, day, "09:00"),
+        end=at(building, day, "17:00"),
+    )
+    BookingFactory(
+        resource=other_desk,
+        user=colleague,
+        start=at(building, day, "09:00"),
+        end=at(building, day, "17:00"),
+    )
+    client.force_login(employee)
+    response = client.post(
+        reverse("change_booking", args=[booking.pk]),
+        {"date": day.isoformat(), "start": "09:00", "end": "17:00", "resource": other_desk.pk},
+    )
+    assert "already booked" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.resource == desk
+
+
+def test_a_colleagues_booking_cannot_be_changed(client, employee, colleague, desk):
+    booking = BookingFactory(resource=desk, user=colleague)
+    client.force_login(employee)
+    assert client.get(reverse("change_booking", args=[booking.pk])).status_code == 404
