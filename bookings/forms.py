@@ -243,6 +243,7 @@ class ChangeForm(forms.Form):
     resource = forms.ModelChoiceField(label=_("Place"), queryset=Resource.objects.none())
 
     def __init__(self, *args, booking, **kwargs):
+        kwargs.setdefault("auto_id", "change_%s")
         super().__init__(*args, **kwargs)
         self.booking = booking
         self.fields["resource"].queryset = (

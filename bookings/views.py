@@ -117,7 +117,10 @@ def _period_query(search: selectors.Search) -> str:
     )
 
 
-def _bookable_days(resource: Resource, first_day: date, request: HttpRequest) -> list[date]:
+def _bookable_days(
+    resource: Resource, first_day: date, request: HttpRequest, limit: int | None
+) -> list[date]:
+    """Return the open days from `first_day` to the end of the booking horizon, at most `limit`."""
     policy = effective_policy(
         organization=request.organization, building=resource.floor.building, kind=resource.kind
     )
@@ -126,7 +129,7 @@ def _bookable_days(resource: Resource, first_day: date, request: HttpRequest) ->
     last_day = today + timedelta(days=policy.max_days_ahead)
     days = []
     day = max(first_day, today)
-    while day <= last_day and len(days) < BOOKABLE_DAYS_SHOWN:
+    while day <= last_day and (limit is None or len(days) < limit):
         if policy.opening_period(day, tz) is not None:
             days.append(day)
         day += timedelta(days=1)
@@ -138,17 +141,20 @@ def book(request: HttpRequest, resource_id: int) -> HttpResponse:
     """Show the booking dialog for a resource, and book it for one or more days."""
     resource = _get_resource_for_user(request, resource_id)
     may_book_for_others = request.user.role in STAFF_ROLES
-    first_day = _parse_date(request.GET.get("date")) or timezone.localdate(
-        timezone=resource.floor.building.tz
-    )
+    today = timezone.localdate(timezone=resource.floor.building.tz)
+    first_day = _parse_date(request.GET.get("date")) or today
+    is_post = request.method == "POST"
     form_kwargs = {
         "resource": resource,
         "user": request.user,
-        "days": _bookable_days(resource, first_day, request),
+        # The dialog offers ten days from the searched one; a post may name any open day.
+        "days": _bookable_days(
+            resource, first_day, request, limit=None if is_post else BOOKABLE_DAYS_SHOWN
+        ),
         "may_book_for_others": may_book_for_others,
     }
     results = None
-    if request.method == "POST":
+    if is_post:
         form = BookForm(request.POST, **form_kwargs)
         if form.is_valid():
             results = _book_days(request, form, resource)
@@ -253,11 +259,14 @@ def change(request: HttpRequest, booking_id: int) -> HttpResponse:
                     start=start,
                     end=end,
                 )
-                messages.success(request, _("Your booking is changed."))
                 if request.htmx:
-                    response = HttpResponse(status=204)
+                    booking.refresh_from_db()
+                    response = render(
+                        request, "bookings/partials/change_done.html", {"booking": booking}
+                    )
                     trigger_client_event(response, "bookingChanged")
                     return response
+                messages.success(request, _("Your booking is changed."))
                 return redirect("my_bookings")
             except BookingError as error:
                 form.add_error(None, str(error))

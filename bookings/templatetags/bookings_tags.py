@@ -120,7 +120,8 @@ def free_list(free, query: str) -> str:
             f'<span class="muted">{escape(" · ".join(details))}</span>'
             f'<span class="amenity-tags">{tags}</span></div>'
             f'<a class="button" href="{url}" hx-get="{url}" hx-target="#dialog-body" '
-            f'hx-push-url="false" aria-label="{label}">{book_label}</a></li>'
+            f'hx-push-url="false" data-resource="{resource.pk}" aria-label="{label}">'
+            f"{book_label}</a></li>"
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
 
