@@ -61,10 +61,10 @@ class FindForm(forms.Form):
     building = forms.ModelChoiceField(
         label=_("Building"), queryset=Building.objects.none(), required=False, empty_label=None
     )
-    floor = forms.ModelChoiceField(
+    floor = NameChoiceField(
         label=_("Floor"), queryset=Floor.objects.none(), required=False, empty_label=None
     )
-    zone = forms.ModelChoiceField(
+    zone = NameChoiceField(
         label=_("Zone"), queryset=Zone.objects.none(), required=False, empty_label=_("Any zone")
     )
     amenities = forms.ModelMultipleChoiceField(

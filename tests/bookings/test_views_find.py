@@ -174,3 +174,9 @@ def test_my_own_booking_never_needs_permission_to_show_as_mine(client, employee,
     client.force_login(employee)
     html = client.get(find_url(floor, day)).content.decode()
     assert "booked by you" in html
+
+
+def test_floor_choices_are_named_without_their_building(client, employee, floor, desk, day):
+    client.force_login(employee)
+    html = client.get(find_url(floor, day)).content.decode()
+    assert f'<option value="{floor.pk}" selected>{floor.name}</option>' in html
