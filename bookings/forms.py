@@ -13,6 +13,7 @@ from bookings.selectors import (
     next_bookable_period,
     preset_period,
 )
+from bookings.widgets import FastCheckboxes, FastSelect
 from locations.models import Amenity, Building, Floor, Resource, ResourceKind, Zone
 from profiles.models import Organization, User
 
@@ -57,21 +58,34 @@ class FindForm(forms.Form):
         label=_("What"),
         choices=[(value, capfirst(label)) for value, label in ResourceKind.choices],
         required=False,
+        widget=FastSelect,
     )
     building = forms.ModelChoiceField(
-        label=_("Building"), queryset=Building.objects.none(), required=False, empty_label=None
+        label=_("Building"),
+        queryset=Building.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=FastSelect,
     )
     floor = NameChoiceField(
-        label=_("Floor"), queryset=Floor.objects.none(), required=False, empty_label=None
+        label=_("Floor"),
+        queryset=Floor.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=FastSelect,
     )
     zone = NameChoiceField(
-        label=_("Zone"), queryset=Zone.objects.none(), required=False, empty_label=_("Any zone")
+        label=_("Zone"),
+        queryset=Zone.objects.none(),
+        required=False,
+        empty_label=_("Any zone"),
+        widget=FastSelect,
     )
     amenities = forms.ModelMultipleChoiceField(
         label=_("Must have"),
         queryset=Amenity.objects.order_by("name"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxes,
     )
     capacity = forms.IntegerField(label=_("People"), required=False, min_value=1, max_value=100)
 

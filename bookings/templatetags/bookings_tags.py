@@ -60,8 +60,8 @@ class _Words:
         parts = [self.name(resource), self.states[item.state]]
         if item.booker_name:
             parts[-1] = _("booked by %(name)s") % {"name": item.booker_name}
-        if resource.zone:
-            parts.append(resource.zone.name)
+        if resource.zone_name:
+            parts.append(resource.zone_name)
         if resource.capacity > 1:
             parts.append(_("%(count)d people") % {"count": resource.capacity})
         if item.amenities:
@@ -99,7 +99,7 @@ def free_list(free, query: str) -> str:
         resource = item.resource
         name = words.name(resource)
         url = escape(f"{reverse('book', args=[resource.pk])}?{query}")
-        details = [resource.zone.name] if resource.zone else []
+        details = [resource.zone_name] if resource.zone_name else []
         if resource.capacity > 1:
             details.append(
                 ngettext("%(count)d person", "%(count)d people", resource.capacity)
