@@ -66,6 +66,11 @@ class Booking(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Claimed by the periodic jobs with a conditional UPDATE, so each message goes out once.
+    reminder_sent_at = models.DateTimeField(_("check-in reminder sent at"), null=True, blank=True)
+    release_notice_sent_at = models.DateTimeField(
+        _("release notice sent at"), null=True, blank=True
+    )
 
     objects = BookingQuerySet.as_manager()
 

@@ -520,3 +520,39 @@ def toggle_favourite(*, user: User, resource: Resource) -> bool:
         user=user, resource=resource, defaults={"organization_id": resource.organization_id}
     )
     return True
+
+
+@transaction.atomic
+def walk_in(
+    *, user: User, resource: Resource, shares_presence: bool = False, now: datetime | None = None
+) -> CheckIn:
+    """Book a free resource from now until it closes or is next booked, and check in there.
+
+    For someone who scans the code on a desk nobody has booked.
+    """
+    now = now or timezone.now()
+    resource = Resource.objects.select_related("floor__building").get(pk=resource.pk)
+    organization = _organization_of(user, resource)
+    building = resource.floor.building
+    policy = effective_policy(organization=organization, building=building, kind=resource.kind)
+    tz = building.tz
+    start = _current_slot_start(now, resource, policy.slot_minutes)
+    period = policy.opening_period(timezone.localtime(now, tz).date(), tz)
+    if period is None or period[1] <= now:
+        raise BookingError(_("The building is closed now."))
+    end = min(period[1], start + timedelta(minutes=policy.max_duration_minutes))
+    next_booking = (
+        Booking.objects.active()
+        .filter(resource=resource, start__gte=start, start__lt=end)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    if next_booking is not None:
+        end = next_booking
+    booking = create_booking(
+        user=user, resource=resource, start=start, end=end, notify=False, now=now
+    )
+    return check_in(
+        booking=booking, method=CheckInMethod.WALK_IN, shares_presence=shares_presence, now=now
+    )

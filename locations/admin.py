@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from locations.models import Amenity, Building, Closure, Floor, Resource, Zone
+from locations.models import Amenity, Beacon, Building, Closure, Floor, Resource, Zone
 from locations.services import rotate_checkin_token, save_closure
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
 
@@ -152,3 +152,11 @@ class ClosureAdmin(OrganizationScopedAdmin):
             save_closure(closure=obj)
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
+
+
+@admin.register(Beacon)
+class BeaconAdmin(OrganizationScopedAdmin):
+    list_display = ["resource", "uuid", "major", "minor"]
+    list_filter = ["resource__floor__building", "resource__floor"]
+    search_fields = ["resource__code", "uuid"]
+    autocomplete_fields = ["resource"]

@@ -287,3 +287,30 @@ class Closure(models.Model):
         if self.floor_id:
             return Q(**{f"{prefix}floor_id": self.floor_id})
         return Q(**{f"{prefix}pk": self.resource_id})
+
+
+class Beacon(models.Model):
+    """A Bluetooth beacon at a resource: a phone that hears it can check its owner in there."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="beacons")
+    uuid = models.UUIDField(_("UUID"))
+    major = models.PositiveIntegerField(_("major"), validators=[MaxValueValidator(65535)])
+    minor = models.PositiveIntegerField(_("minor"), validators=[MaxValueValidator(65535)])
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("beacon")
+        verbose_name_plural = _("beacons")
+        ordering = ["resource", "major", "minor"]
+        constraints = [
+            models.UniqueConstraint(fields=["uuid", "major", "minor"], name="beacon_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} ({self.major}/{self.minor})"
+
+    def clean(self) -> None:
+        if self.resource_id and self.resource.organization_id != self.organization_id:
+            raise ValidationError({"resource": _("Choose a resource of your organisation.")})

@@ -12,6 +12,7 @@ _FACILITY_MANAGER = {
     "locations.resource": ("view", "add", "change", "delete"),
     "locations.amenity": ("view",),
     "locations.closure": ("view", "add", "change", "delete"),
+    "locations.beacon": ("view", "add", "change", "delete"),
     "bookings.booking": ("view",),
     "bookings.checkin": ("view",),
     "bookings.bookingpolicy": ("view", "add", "change", "delete"),

@@ -222,3 +222,25 @@ def test_check_out_without_check_in_is_refused(employee, desk, now):
     booking = BookingFactory(resource=desk, user=employee)
     with pytest.raises(BookingError, match="not checked in"):
         check_out(booking=booking, now=now)
+
+
+def test_a_walk_in_books_until_the_next_booking_and_checks_in(employee, colleague, desk):
+    from bookings.services import walk_in
+
+    building = desk.floor.building
+    arrival = at(building, FRIDAY, "09:07")
+    book(colleague, desk, "13:00", "17:00", now=arrival - timedelta(days=1))
+    record = walk_in(user=employee, resource=desk, now=arrival)
+    assert record.method == "walk_in"
+    assert record.booking.start == at(building, FRIDAY, "09:00")
+    assert record.booking.end == at(building, FRIDAY, "13:00")
+    assert record.booking.status == BookingStatus.CHECKED_IN
+
+
+def test_a_walk_in_on_a_booked_desk_is_refused(employee, colleague, desk):
+    from bookings.services import walk_in
+
+    arrival = at(desk.floor.building, FRIDAY, "10:00")
+    book(colleague, desk, "09:00", "17:00", now=arrival - timedelta(days=1))
+    with pytest.raises(BookingError, match="already booked"):
+        walk_in(user=employee, resource=desk, now=arrival)
