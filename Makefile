@@ -42,6 +42,9 @@ chromium:
 	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@ldconfig -p | grep -q libzbar || { \
+		echo "Installing Debian's libzbar0 for the QR code tests (pyzbar)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzbar0 >/dev/null; }
 
 test-postgres: install test-services chromium
 	$(PY) manage.py makemigrations --check --dry-run

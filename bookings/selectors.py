@@ -1,15 +1,16 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, CheckIn, FavoriteResource
 from bookings.occupancy import occupied_resource_ids
-from bookings.policies import Policy
+from bookings.policies import Policy, effective_policy
 from locations.models import Amenity, Building, Closure, Floor, Resource, Zone
 from profiles.models import Organization, User
-from profiles.visibility import may_see_presence, names_on_plan
+from profiles.visibility import may_see_name_on_plan, may_see_presence, names_on_plan
 
 # What a resource on the plan is, for the period searched. Each state has a colour, a shape
 # and a word, so colour is never the only signal.
@@ -298,3 +299,180 @@ def colleagues_present(*, viewer: User, organization: Organization) -> list[Chec
         for check_in in check_ins
         if may_see_presence(viewer, check_in.user, shared_at_check_in=check_in.shares_presence)
     ]
+
+
+# What the page behind a resource's QR code offers the person who scanned it.
+CHECKED_IN = "checked_in"
+CHECK_IN = "check_in"
+NOT_OPEN = "not_open"
+TAKEN = "taken"
+WALK_IN = "walk_in"
+CLOSED = "closed"
+
+NEAREST_FREE_COUNT = 3
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Which of the check-in cases applies to a person who scanned a resource's code."""
+
+    case: str
+    resource: Resource
+    # The person's own booking here (CHECKED_IN, CHECK_IN, NOT_OPEN), or the holder's (TAKEN).
+    booking: Booking | None = None
+    check_in: CheckIn | None = None
+    # NOT_OPEN: when check-in opens, or None when it has closed.
+    check_in_opens: datetime | None = None
+    taken_until: datetime | None = None
+    booker_name: str = ""
+    # WALK_IN: how long a walk-in would book the resource.
+    walk_in_until: datetime | None = None
+    # The person's open check-in at another resource, which checking in here would end.
+    checked_in_elsewhere: CheckIn | None = None
+    # TAKEN: when the holder's booking starts, if it has not started yet.
+    taken_from: datetime | None = None
+    nearest_free: tuple[Resource, ...] = ()
+    # The rest of today in which the nearest free resources are free.
+    free_from: datetime | None = None
+    free_until: datetime | None = None
+
+
+def checkin_landing(*, user: User, resource: Resource, now: datetime) -> Landing:
+    """Return what the check-in page of `resource` offers `user` at `now`.
+
+    `resource` comes with its floor and building. A constant number of queries: the
+    resource's remaining bookings of the day, the person's open check-in, closures and the
+    nearest free resources (plus the policy when it is not cached).
+    """
+    building = resource.floor.building
+    tz = building.tz
+    policy = effective_policy(organization=user.organization, building=building, kind=resource.kind)
+    today = timezone.localtime(now, tz).date()
+    period = policy.opening_period(today, tz)
+    day_end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
+    free_until = period[1] if period is not None and period[1] > now else None
+
+    bookings = list(
+        Booking.objects.active()
+        .filter(resource=resource, end__gt=now, start__lt=day_end)
+        .select_related("user__profile", "user__membership__organization", "check_in")
+        .order_by("start")
+    )
+    elsewhere = (
+        CheckIn.objects.filter(user=user, checked_out_at__isnull=True)
+        .exclude(booking__resource=resource)
+        .select_related("booking__resource")
+        .first()
+    )
+    # A booking may start in the slot under way, never before it.
+    start = current_slot_start(now, tz, policy.slot_minutes)
+    landing = partial(
+        Landing,
+        resource=resource,
+        checked_in_elsewhere=elsewhere,
+        free_from=start,
+        free_until=free_until,
+    )
+
+    mine = [b for b in bookings if b.user_id == user.pk]
+    for booking in mine:
+        if booking.status == BookingStatus.CHECKED_IN:
+            return landing(CHECKED_IN, booking=booking, check_in=booking.check_in)
+    for booking in mine:
+        if booking.status == BookingStatus.CONFIRMED:
+            opens, closes = _check_in_window(booking, policy)
+            if opens <= now < closes:
+                return landing(CHECK_IN, booking=booking)
+
+    # The same end walk_in() books: closing time, the next booking, or the longest allowed.
+    walk_in_until = min(free_until or now, start + timedelta(minutes=policy.max_duration_minutes))
+    if bookings:
+        walk_in_until = min(walk_in_until, bookings[0].start)
+    holder = next((b for b in bookings if b.start <= now and b.user_id != user.pk), None)
+    too_short = walk_in_until - start < timedelta(minutes=policy.min_duration_minutes)
+    if holder is None and too_short and bookings and bookings[0].user_id != user.pk:
+        # Free for less than the shortest booking allows: as good as taken.
+        holder = bookings[0]
+    if holder is not None:
+        return landing(
+            TAKEN,
+            booking=holder,
+            taken_until=_held_until(holder, bookings),
+            taken_from=holder.start if holder.start > now else None,
+            booker_name=holder.user.display_name if may_see_name_on_plan(user, holder.user) else "",
+            nearest_free=_nearest_free(resource, now, free_until),
+        )
+
+    upcoming = next((b for b in mine if b.status == BookingStatus.CONFIRMED), None)
+    if upcoming is not None:
+        opens, closes = _check_in_window(upcoming, policy)
+        return landing(NOT_OPEN, booking=upcoming, check_in_opens=opens if now < opens else None)
+
+    if free_until is None or not resource.is_active or _is_closed(resource, now, free_until):
+        return landing(CLOSED, nearest_free=_nearest_free(resource, now, free_until))
+
+    return landing(WALK_IN, walk_in_until=walk_in_until)
+
+
+def _check_in_window(booking: Booking, policy: Policy) -> tuple[datetime, datetime]:
+    """Return [opens, closes) of a booking's check-in, as services.check_in() applies it."""
+    opens = booking.start - timedelta(minutes=policy.checkin_opens_minutes)
+    closes = booking.end
+    if policy.auto_release:
+        closes = min(closes, booking.start + timedelta(minutes=policy.release_after_minutes))
+    return opens, closes
+
+
+def _held_until(holder: Booking, bookings: list[Booking]) -> datetime:
+    """Return when the resource is free again: back-to-back bookings count as one."""
+    until = holder.end
+    for booking in bookings:
+        if booking.start <= until:
+            until = max(until, booking.end)
+    return until
+
+
+def _is_closed(resource: Resource, start: datetime, end: datetime) -> bool:
+    return (
+        Closure.objects.filter(organization_id=resource.organization_id)
+        .filter(start__lt=end, end__gt=start)
+        .filter(
+            Q(resource=resource)
+            | Q(floor_id=resource.floor_id)
+            | Q(building_id=resource.floor.building_id)
+        )
+        .exists()
+    )
+
+
+def _nearest_free(resource: Resource, now: datetime, until: datetime | None) -> tuple:
+    """Return the resources of the same kind on the same floor, nearest first, that nobody
+    holds from now to closing time, in one query."""
+    if until is None:
+        return ()
+    holding = Booking.objects.active().filter(resource=OuterRef("pk"), start__lt=until, end__gt=now)
+    closures = Closure.objects.filter(organization_id=resource.organization_id).filter(
+        start__lt=until, end__gt=now
+    )
+    closed = closures.filter(
+        Q(resource=OuterRef("pk"))
+        | Q(floor_id=OuterRef("floor_id"))
+        | Q(building_id=OuterRef("floor__building_id"))
+    )
+    dx = F("x") - resource.x
+    dy = F("y") - resource.y
+    candidates = (
+        Resource.objects.filter(
+            organization_id=resource.organization_id,
+            floor_id=resource.floor_id,
+            kind=resource.kind,
+            is_active=True,
+        )
+        .exclude(pk=resource.pk)
+        .exclude(Exists(holding))
+        .exclude(Exists(closed))
+        # Squared distance sorts the same as the distance, without a square root.
+        .annotate(distance=ExpressionWrapper(dx * dx + dy * dy, output_field=IntegerField()))
+        .order_by("distance", "code")
+    )
+    return tuple(candidates[:NEAREST_FREE_COUNT])

@@ -30,6 +30,7 @@ from bookings.models import (
 )
 from bookings.policies import Policy, effective_policy
 from locations.models import Closure, Resource
+from officebooking.celery import app as celery_app
 from officebooking.celery import enqueue_on_commit
 from profiles.models import STAFF_ROLES, User
 
@@ -426,42 +427,36 @@ def release_no_shows(*, now: datetime | None = None) -> int:
     """Release confirmed bookings nobody checked in to before their policy's deadline.
 
     Safe to run twice at once: each booking is claimed by a conditional UPDATE, and only the
-    run whose UPDATE changed the row counts it (and later tells the person).
+    run whose UPDATE changed the row counts it and queues the notice to the person. The same
+    UPDATE claims the notice, so no crash can fall between the two; notices that still went
+    missing (the queue was down) are swept up at the end.
     """
     now = now or timezone.now()
     # No policy releases sooner than 5 minutes after the start, so later ones can't qualify.
-    candidates = (
-        Booking.objects.filter(
-            status=BookingStatus.CONFIRMED, start__lte=now - timedelta(minutes=5)
-        )
-        .select_related("resource__floor__building", "organization")
-        .order_by("pk")
-    )
+    candidates = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED, start__lte=now - timedelta(minutes=5)
+    ).select_related("resource__floor__building", "organization")
     released = 0
     policies: dict[tuple, Policy] = {}
-    last_pk = 0
-    while True:
-        batch = list(candidates.filter(pk__gt=last_pk)[:RELEASE_BATCH_SIZE])
-        if not batch:
-            return released
-        last_pk = batch[-1].pk
-        due_pks = []
+    for batch in _in_batches(candidates):
         for booking in batch:
-            building = booking.resource.floor.building
-            key = (booking.organization_id, building.pk, booking.resource_kind)
-            if key not in policies:
-                policies[key] = effective_policy(
-                    organization=booking.organization, building=building, kind=booking.resource_kind
-                )
-            policy = policies[key]
+            policy = _policy_of(booking, policies)
             deadline = booking.start + timedelta(minutes=policy.release_after_minutes)
-            if policy.auto_release and deadline <= now:
-                due_pks.append(booking.pk)
-        for pk in due_pks:
-            claimed = Booking.objects.filter(pk=pk, status=BookingStatus.CONFIRMED).update(
-                status=BookingStatus.RELEASED, updated_at=now
+            if not (policy.auto_release and deadline <= now):
+                continue
+            claimed = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+                status=BookingStatus.RELEASED, release_notice_sent_at=now, updated_at=now
             )
-            released += claimed
+            if claimed:
+                _enqueue_claimed(
+                    "bookings.tasks.send_release_notice",
+                    booking_id=booking.pk,
+                    claim_field="release_notice_sent_at",
+                    claimed_at=now,
+                )
+                released += 1
+    _send_missed_release_notices(now)
+    return released
 
 
 @transaction.atomic
@@ -556,3 +551,174 @@ def walk_in(
     return check_in(
         booking=booking, method=CheckInMethod.WALK_IN, shares_presence=shares_presence, now=now
     )
+
+
+# Periodic jobs: check-in reminders, no-show release notices, end-of-day check-out.
+
+# A person is reminded this many minutes before their check-in window closes.
+REMINDER_MINUTES = 10
+
+# Notices of releases older than this are news to nobody; the sweep leaves them.
+RELEASE_NOTICE_SWEEP = timedelta(days=1)
+
+
+def _in_batches(queryset):
+    """Yield the queryset's rows in primary-key order, a few hundred at a time.
+
+    Paging by key rather than by offset: rows the caller changes would shift the offsets.
+    """
+    queryset = queryset.order_by("pk")
+    last_pk = 0
+    while batch := list(queryset.filter(pk__gt=last_pk)[:RELEASE_BATCH_SIZE]):
+        last_pk = batch[-1].pk
+        yield batch
+
+
+def _policy_of(booking: Booking, policies: dict[tuple, Policy]) -> Policy:
+    """Return the booking's policy, looked up once per organisation, building and kind."""
+    building = booking.resource.floor.building
+    key = (booking.organization_id, building.pk, booking.resource_kind)
+    if key not in policies:
+        policies[key] = effective_policy(
+            organization=booking.organization, building=building, kind=booking.resource_kind
+        )
+    return policies[key]
+
+
+def check_in_window(*, booking: Booking, policy: Policy) -> tuple[datetime, datetime]:
+    """Return the [opens, closes) in which the booking's person can check in."""
+    opens = booking.start - timedelta(minutes=policy.checkin_opens_minutes)
+    closes = booking.end
+    if policy.auto_release:
+        closes = min(closes, booking.start + timedelta(minutes=policy.release_after_minutes))
+    return opens, closes
+
+
+def _enqueue_claimed(
+    task_name: str, *, booking_id: int, claim_field: str, claimed_at: datetime
+) -> None:
+    """Queue a claimed e-mail once committed; if the broker is down, give the claim back.
+
+    The claim is taken before queueing so that only one run queues the e-mail. Were it kept
+    when queueing fails, no later run would ever send it.
+    """
+
+    def send() -> None:
+        try:
+            celery_app.tasks[task_name].apply_async(kwargs={"booking_id": booking_id})
+        except Exception:
+            logger.exception("could not queue %s for booking %s", task_name, booking_id)
+            Booking.objects.filter(pk=booking_id, **{claim_field: claimed_at}).update(
+                **{claim_field: None}
+            )
+
+    transaction.on_commit(send)
+
+
+def send_check_in_reminders(*, now: datetime | None = None) -> int:
+    """Remind people whose check-in window closes within REMINDER_MINUTES; return how many.
+
+    Safe to run twice at once: each reminder is claimed by a conditional UPDATE of
+    reminder_sent_at, and only the run whose UPDATE changed the row queues the e-mail.
+    """
+    now = now or timezone.now()
+    # A window closes at the booking's end at the latest, and opens before its start.
+    candidates = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        start__lt=now + timedelta(minutes=REMINDER_MINUTES),
+        end__gt=now,
+    ).select_related("resource__floor__building", "organization")
+    policies: dict[tuple, Policy] = {}
+    reminded = 0
+    for batch in _in_batches(candidates):
+        for booking in batch:
+            policy = _policy_of(booking, policies)
+            if not policy.auto_release:
+                continue
+            opens, closes = check_in_window(booking=booking, policy=policy)
+            if not max(opens, closes - timedelta(minutes=REMINDER_MINUTES)) <= now < closes:
+                continue
+            claimed = Booking.objects.filter(
+                pk=booking.pk, status=BookingStatus.CONFIRMED, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if claimed:
+                _enqueue_claimed(
+                    "bookings.tasks.send_check_in_reminder",
+                    booking_id=booking.pk,
+                    claim_field="reminder_sent_at",
+                    claimed_at=now,
+                )
+                reminded += 1
+    return reminded
+
+
+def _send_missed_release_notices(now: datetime) -> int:
+    """Queue the notices of released bookings that never got one; return how many."""
+    missed = Booking.objects.filter(
+        status=BookingStatus.RELEASED,
+        release_notice_sent_at__isnull=True,
+        start__gte=now - RELEASE_NOTICE_SWEEP,
+    )
+    queued = 0
+    for batch in _in_batches(missed):
+        for booking in batch:
+            claimed = Booking.objects.filter(
+                pk=booking.pk, release_notice_sent_at__isnull=True
+            ).update(release_notice_sent_at=now)
+            if claimed:
+                _enqueue_claimed(
+                    "bookings.tasks.send_release_notice",
+                    booking_id=booking.pk,
+                    claim_field="release_notice_sent_at",
+                    claimed_at=now,
+                )
+                queued += 1
+    return queued
+
+
+def _closing_time(check_in: CheckIn, booking: Booking, policy: Policy) -> datetime:
+    """Return when the building closes on the local day the person arrived.
+
+    Open all day, or closed that day (a closure set after they checked in), means local
+    midnight. Built from the zone's rules for that date, so a DST day is 23 or 25 hours long.
+    """
+    tz = booking.resource.floor.building.tz
+    # Checking in opens before the start: someone arriving at 23:50 for a booking at 00:00
+    # belongs to the next day.
+    arrived = max(check_in.checked_in_at, booking.start)
+    day = timezone.localtime(arrived, tz).date()
+    period = policy.opening_period(day, tz)
+    if period is not None and arrived < period[1]:
+        return period[1]
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+
+
+def check_out_at_end_of_day(*, now: datetime | None = None) -> int:
+    """Check out everyone still checked in after their building closed; return how many.
+
+    Each is checked out at the closing time, not now, so a run that is late or repeated
+    records the same times. Safe to run twice at once: each check-in is re-read under the
+    locks every booking write takes (person, then booking) and skipped if already closed.
+    """
+    now = now or timezone.now()
+    open_check_ins = CheckIn.objects.filter(checked_out_at__isnull=True).select_related(
+        "booking__resource__floor__building", "booking__organization", "booking__user"
+    )
+    policies: dict[tuple, Policy] = {}
+    checked_out = 0
+    for batch in _in_batches(open_check_ins):
+        for candidate in batch:
+            booking = candidate.booking
+            closes = _closing_time(candidate, booking, _policy_of(booking, policies))
+            if closes > now:
+                continue
+            with transaction.atomic():
+                _lock_person(booking.user)
+                booking = _lock_booking(booking)
+                check_in = CheckIn.objects.select_for_update().get(pk=candidate.pk)
+                if check_in.checked_out_at is not None:
+                    continue
+                _close_check_in(check_in, booking, closes)
+            checked_out += 1
+    return checked_out

@@ -7,14 +7,75 @@ from django.utils import translation
 
 from bookings import services
 from bookings.calendar import bookings_calendar
-from bookings.models import HOLDING_STATUSES, Booking
+from bookings.models import HOLDING_STATUSES, Booking, BookingStatus
+from bookings.policies import effective_policy
 from locations.models import Closure
+from locations.qr import checkin_url
 from profiles.models import User
 
 
 @shared_task
 def release_no_shows_task() -> int:
     return services.release_no_shows()
+
+
+@shared_task
+def send_check_in_reminders_task() -> int:
+    return services.send_check_in_reminders()
+
+
+@shared_task
+def check_out_at_end_of_day_task() -> int:
+    return services.check_out_at_end_of_day()
+
+
+def _send_booking_mail(booking: Booking, template: str, **context) -> None:
+    user = booking.user
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context.update(
+            user=user,
+            booking=booking,
+            building=booking.resource.floor.building,
+            checkin_url=checkin_url(booking.resource),
+            bookings_url=settings.BASE_URL + reverse("my_bookings"),
+        )
+        subject = render_to_string(f"bookings/email/{template}_subject.txt", context)
+        body = render_to_string(f"bookings/email/{template}_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def _booking_to_mail(booking_id: int, status: str) -> Booking | None:
+    return (
+        Booking.objects.filter(pk=booking_id, status=status, user__is_active=True)
+        .select_related("user", "organization", "resource__floor__building")
+        .first()
+    )
+
+
+@shared_task
+def send_check_in_reminder(*, booking_id: int) -> int:
+    """E-mail the person that check-in closes soon, unless they checked in or cancelled."""
+    booking = _booking_to_mail(booking_id, BookingStatus.CONFIRMED)
+    if booking is None:
+        return 0
+    policy = effective_policy(
+        organization=booking.organization,
+        building=booking.resource.floor.building,
+        kind=booking.resource_kind,
+    )
+    _opens, closes = services.check_in_window(booking=booking, policy=policy)
+    _send_booking_mail(booking, "reminder", closes=closes)
+    return 1
+
+
+@shared_task
+def send_release_notice(*, booking_id: int) -> int:
+    """E-mail the person that their booking was released because nobody checked in."""
+    booking = _booking_to_mail(booking_id, BookingStatus.RELEASED)
+    if booking is None:
+        return 0
+    _send_booking_mail(booking, "released")
+    return 1
 
 
 @shared_task

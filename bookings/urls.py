@@ -15,4 +15,5 @@ urlpatterns = [
     path("bookings/<int:booking_id>/change/", views.change, name="change_booking"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("", include("bookings.calendar_urls")),
+    path("", include("bookings.checkin_urls")),
 ]

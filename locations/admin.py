@@ -1,15 +1,47 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from locations.models import Amenity, Beacon, Building, Closure, Floor, Resource, Zone
+from locations.qr import checkin_url, qr_png, qr_svg, svg_data_uri
 from locations.services import rotate_checkin_token, save_closure
-from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
+from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline, scope_queryset
+
+# Three across, four down: labels of 63 × 69 mm on A4, big enough to scan from a chair.
+LABELS_PER_PAGE = 12
+
+
+def _qr_sheet(request: HttpRequest, resources, *, title: str) -> HttpResponse:
+    """Render the printable A4 sheet of check-in labels for `resources` (already scoped)."""
+    resources = list(resources.select_related("floor__building").order_by("floor", "code"))
+    labels = [
+        {
+            "resource": resource,
+            "qr": svg_data_uri(qr_svg(checkin_url(resource))),
+            "svg_url": reverse("admin:locations_resource_qr_svg", args=[resource.pk]),
+            "png_url": reverse("admin:locations_resource_qr_png", args=[resource.pk]),
+        }
+        for resource in resources
+    ]
+    pages = [labels[i : i + LABELS_PER_PAGE] for i in range(0, len(labels), LABELS_PER_PAGE)]
+    context = {
+        "title": title,
+        "pages": pages,
+        "label_count": len(labels),
+        # The changelist the action was posted from, with its filters.
+        "back_url": request.get_full_path(),
+    }
+    return render(request, "admin/locations/qr_sheet.html", context)
 
 
 class FloorInline(ScopedTabularInline):
@@ -60,6 +92,14 @@ class FloorAdmin(OrganizationScopedAdmin):
     readonly_fields = ["plan_preview"]
     inlines = [ZoneInline]
     formfield_overrides = {models.ImageField: {"widget": FloorPlanWidget}}
+    actions = ["print_qr_codes"]
+
+    @admin.action(description=_("Print QR codes of the whole floor"), permissions=["view"])
+    def print_qr_codes(self, request, queryset):
+        # Scoped twice over: the floors come from get_queryset(), their resources are filtered
+        # by organisation too.
+        resources = scope_queryset(Resource.objects.filter(floor__in=queryset), request)
+        return _qr_sheet(request, resources, title=gettext("Check-in QR codes by floor"))
 
     @admin.display(description=_("plan preview"))
     def plan_preview(self, floor: Floor) -> str:
@@ -95,7 +135,69 @@ class ResourceAdmin(OrganizationScopedAdmin):
     search_fields = ["code", "name", "floor__name", "floor__building__name"]
     autocomplete_fields = ["floor", "zone"]
     filter_horizontal = ["amenities"]
-    actions = ["make_active", "make_inactive", "rotate_tokens"]
+    readonly_fields = ["qr_code"]
+    actions = ["make_active", "make_inactive", "print_qr_codes", "rotate_tokens"]
+
+    def get_urls(self):
+        # Before the inherited patterns: their "<object_id>/" catch-all would take these.
+        qr_urls = [
+            path(
+                "<path:object_id>/qr.svg",
+                self.admin_site.admin_view(self.qr_svg_view),
+                name="locations_resource_qr_svg",
+            ),
+            path(
+                "<path:object_id>/qr.png",
+                self.admin_site.admin_view(self.qr_png_view),
+                name="locations_resource_qr_png",
+            ),
+        ]
+        return qr_urls + super().get_urls()
+
+    def _get_resource_for_qr(self, request, object_id: str) -> Resource:
+        # get_object() reads through the scoped queryset: another organisation's resource
+        # is missing here, exactly like one that doesn't exist.
+        resource = self.get_object(request, unquote(object_id))
+        if resource is None:
+            raise Http404
+        if not self.has_view_permission(request, resource):
+            raise PermissionDenied
+        return resource
+
+    def _qr_download(self, resource: Resource, content, content_type: str, extension: str):
+        building = resource.floor.building
+        name = slugify(f"{building.name} {resource.floor.name} {resource.code}") or "resource"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"checkin-{name}.{extension}"
+        )
+        return response
+
+    def qr_svg_view(self, request, object_id):
+        resource = self._get_resource_for_qr(request, object_id)
+        return self._qr_download(resource, qr_svg(checkin_url(resource)), "image/svg+xml", "svg")
+
+    def qr_png_view(self, request, object_id):
+        resource = self._get_resource_for_qr(request, object_id)
+        return self._qr_download(resource, qr_png(checkin_url(resource)), "image/png", "png")
+
+    @admin.display(description=_("QR code"))
+    def qr_code(self, resource: Resource) -> str:
+        if not resource.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" class="qr-preview" width="160" height="160"><br>'
+            '<a href="{}" download>{}</a> · <a href="{}" download>{}</a>',
+            svg_data_uri(qr_svg(checkin_url(resource))),
+            reverse("admin:locations_resource_qr_svg", args=[resource.pk]),
+            gettext("Download SVG (print)"),
+            reverse("admin:locations_resource_qr_png", args=[resource.pk]),
+            gettext("Download PNG"),
+        )
+
+    @admin.action(description=_("Print QR codes"), permissions=["view"])
+    def print_qr_codes(self, request, queryset):
+        return _qr_sheet(request, queryset, title=gettext("Check-in QR codes"))
 
     @admin.action(description=_("Make the selected resources bookable"), permissions=["change"])
     def make_active(self, request, queryset):

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "csp",
+    "ninja",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -308,6 +309,14 @@ CELERY_BEAT_SCHEDULE = {
     "release-no-shows": {
         "task": "bookings.tasks.release_no_shows_task",
         "schedule": crontab(minute="*/5"),
+    },
+    "send-check-in-reminders": {
+        "task": "bookings.tasks.send_check_in_reminders_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "check-out-at-end-of-day": {
+        "task": "bookings.tasks.check_out_at_end_of_day_task",
+        "schedule": crontab(minute="*/15"),
     },
 }
 

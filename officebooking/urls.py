@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", profile_views.set_language, name="set_language"),
+    path("account/api-tokens/", include("profiles.api_token_urls")),
     path("locations/", include("locations.urls")),
     path("", include("bookings.urls")),
 ]

@@ -1,9 +1,12 @@
+import secrets
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from profiles import roles
-from profiles.models import Language, Membership, Organization, Profile, Role, User
-from profiles.selectors import organization_for_email
+from profiles.models import ApiToken, Language, Membership, Organization, Profile, Role, User
+from profiles.selectors import api_key_hash, organization_for_email
 
 
 class MembershipError(Exception):
@@ -97,3 +100,27 @@ def join_organization_by_verified_email(*, user: User, email: str) -> Membership
     membership = Membership.objects.create(user=user, organization=organization, role=Role.EMPLOYEE)
     Profile.objects.get_or_create(user=user)
     return membership
+
+
+# Recognisable in logs and by secret scanners; the random part carries 256 bits.
+API_KEY_PREFIX = "ob_"
+
+
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create an API token for the person; return it with its key, which is shown only once.
+
+    Only the key's hash is stored, and its first characters so the person can tell keys apart.
+    """
+    raw_key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, prefix=raw_key[:8], key_hash=api_key_hash(raw_key))
+    token.full_clean()
+    token.save()
+    return token, raw_key
+
+
+def revoke_api_token(*, user: User, token_id: int) -> bool:
+    """Stop one of the person's tokens from working; return whether a live one was revoked."""
+    revoked = (
+        ApiToken.objects.live().filter(user=user, pk=token_id).update(revoked_at=timezone.now())
+    )
+    return revoked == 1
