@@ -5,7 +5,6 @@ action is a POST that redirects back to the page, which then shows the new state
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -91,21 +90,8 @@ def walk_in_here(request: HttpRequest, token: str) -> HttpResponse:
     resource = _get_resource_by_token(request, token)
     if resource is None:
         return _not_valid(request)
-    now = timezone.now()
-    landing = selectors.checkin_landing(user=request.user, resource=resource, now=now)
     try:
-        # One place at a time. check_in() ends an open check-in elsewhere itself, but
-        # walk_in() books first, and the booking at the first place would stand in the way.
-        # Both in one transaction: a refused walk-in leaves the person checked in there.
-        with transaction.atomic():
-            if landing.checked_in_elsewhere is not None:
-                check_out(booking=landing.checked_in_elsewhere.booking, now=now)
-            walk_in(
-                user=request.user,
-                resource=resource,
-                shares_presence=_shares_presence(request),
-                now=now,
-            )
+        walk_in(user=request.user, resource=resource, shares_presence=_shares_presence(request))
     except BookingError as error:
         messages.error(request, str(error))
     return redirect("checkin", token=token)

@@ -31,6 +31,17 @@ class Policy:
     hours: WeeklyHours = field(default_factory=dict)
     closed_dates: frozenset[date] = frozenset()
 
+    def check_in_window(self, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+        """Return the [opens, closes) in which a booking of [start, end) can be checked in to.
+
+        With auto-release, check-in closes when the no-show is released.
+        """
+        opens = start - timedelta(minutes=self.checkin_opens_minutes)
+        closes = end
+        if self.auto_release:
+            closes = min(closes, start + timedelta(minutes=self.release_after_minutes))
+        return opens, closes
+
     def opening_period(self, day: date, tz) -> tuple[datetime, datetime] | None:
         """Return the aware [opens, closes) of a local day, or None when closed.
 

@@ -380,7 +380,7 @@ def checkin_landing(*, user: User, resource: Resource, now: datetime) -> Landing
             return landing(CHECKED_IN, booking=booking, check_in=booking.check_in)
     for booking in mine:
         if booking.status == BookingStatus.CONFIRMED:
-            opens, closes = _check_in_window(booking, policy)
+            opens, closes = policy.check_in_window(booking.start, booking.end)
             if opens <= now < closes:
                 return landing(CHECK_IN, booking=booking)
 
@@ -405,22 +405,13 @@ def checkin_landing(*, user: User, resource: Resource, now: datetime) -> Landing
 
     upcoming = next((b for b in mine if b.status == BookingStatus.CONFIRMED), None)
     if upcoming is not None:
-        opens, closes = _check_in_window(upcoming, policy)
+        opens, closes = policy.check_in_window(upcoming.start, upcoming.end)
         return landing(NOT_OPEN, booking=upcoming, check_in_opens=opens if now < opens else None)
 
     if free_until is None or not resource.is_active or _is_closed(resource, now, free_until):
         return landing(CLOSED, nearest_free=_nearest_free(resource, now, free_until))
 
     return landing(WALK_IN, walk_in_until=walk_in_until)
-
-
-def _check_in_window(booking: Booking, policy: Policy) -> tuple[datetime, datetime]:
-    """Return [opens, closes) of a booking's check-in, as services.check_in() applies it."""
-    opens = booking.start - timedelta(minutes=policy.checkin_opens_minutes)
-    closes = booking.end
-    if policy.auto_release:
-        closes = min(closes, booking.start + timedelta(minutes=policy.release_after_minutes))
-    return opens, closes
 
 
 def _held_until(holder: Booking, bookings: list[Booking]) -> datetime:

@@ -105,6 +105,7 @@ def _check_booking_rules(
     policy: Policy,
     now: datetime,
     exclude: Booking | None = None,
+    start_on_grid: bool = True,
 ) -> None:
     """Raise BookingError for the first rule the period breaks."""
     if timezone.is_naive(start) or timezone.is_naive(end):
@@ -127,10 +128,8 @@ def _check_booking_rules(
             _("A booking lasts at most %(hours)s hours.")
             % {"hours": formats.number_format(policy.max_duration_minutes / 60, decimal_pos=0)}
         )
-    if not (
-        _is_on_slot(start, resource, policy.slot_minutes)
-        and _is_on_slot(end, resource, policy.slot_minutes)
-    ):
+    start_ok = _is_on_slot(start, resource, policy.slot_minutes) or not start_on_grid
+    if not (start_ok and _is_on_slot(end, resource, policy.slot_minutes)):
         raise BookingError(
             _("Bookings start and end on whole blocks of %(minutes)d minutes.")
             % {"minutes": policy.slot_minutes}
@@ -250,9 +249,13 @@ def create_booking(
     booked_by: User | None = None,
     note: str = "",
     notify: bool = True,
+    starts_now: bool = False,
     now: datetime | None = None,
 ) -> Booking:
     """Book `resource` for `user` over [start, end), or raise BookingError.
+
+    `starts_now` is for walk-ins: the booking starts on arrival, which needn't be on the slot
+    grid (someone may have checked out of the desk at 09:07).
 
     With `notify`, the person gets a confirmation e-mail with a calendar file once the booking
     is committed; callers booking several at once pass False and send one e-mail themselves.
@@ -267,7 +270,15 @@ def create_booking(
     policy = effective_policy(
         organization=organization, building=resource.floor.building, kind=resource.kind
     )
-    _check_booking_rules(user=user, resource=resource, start=start, end=end, policy=policy, now=now)
+    _check_booking_rules(
+        user=user,
+        resource=resource,
+        start=start,
+        end=end,
+        policy=policy,
+        now=now,
+        start_on_grid=not starts_now,
+    )
     booking = Booking(
         organization=organization,
         resource=resource,
@@ -377,10 +388,7 @@ def check_in(
     policy = effective_policy(
         organization=user.organization, building=resource.floor.building, kind=resource.kind
     )
-    opens = booking.start - timedelta(minutes=policy.checkin_opens_minutes)
-    closes = booking.end
-    if policy.auto_release:
-        closes = min(closes, booking.start + timedelta(minutes=policy.release_after_minutes))
+    opens, closes = policy.check_in_window(booking.start, booking.end)
     if now < opens:
         raise BookingError(
             _("Check-in opens at %(time)s.") % {"time": _format_time(opens, resource)}
@@ -523,18 +531,37 @@ def walk_in(
 ) -> CheckIn:
     """Book a free resource from now until it closes or is next booked, and check in there.
 
-    For someone who scans the code on a desk nobody has booked.
+    For someone who scans the code on a desk nobody has booked. An open check-in elsewhere is
+    checked out first, in the same transaction: if the walk-in is refused, it stays open.
     """
     now = now or timezone.now()
+    _lock_person(user)
+    open_elsewhere = (
+        CheckIn.objects.select_related("booking")
+        .filter(user=user, checked_out_at__isnull=True)
+        .exclude(booking__resource=resource)
+        .first()
+    )
+    if open_elsewhere is not None:
+        check_out(booking=open_elsewhere.booking, now=now)
     resource = Resource.objects.select_related("floor__building").get(pk=resource.pk)
     organization = _organization_of(user, resource)
     building = resource.floor.building
     policy = effective_policy(organization=organization, building=building, kind=resource.kind)
     tz = building.tz
-    start = _current_slot_start(now, resource, policy.slot_minutes)
     period = policy.opening_period(timezone.localtime(now, tz).date(), tz)
     if period is None or period[1] <= now:
         raise BookingError(_("The building is closed now."))
+    # From the start of the current slot, or from when the last person here checked out.
+    start = _current_slot_start(now, resource, policy.slot_minutes)
+    left_at = (
+        Booking.objects.active()
+        .filter(resource=resource, end__gt=start, end__lte=now)
+        .order_by("-end")
+        .values_list("end", flat=True)
+        .first()
+    )
+    start = max(start, left_at) if left_at else start
     end = min(period[1], start + timedelta(minutes=policy.max_duration_minutes))
     next_booking = (
         Booking.objects.active()
@@ -546,7 +573,7 @@ def walk_in(
     if next_booking is not None:
         end = next_booking
     booking = create_booking(
-        user=user, resource=resource, start=start, end=end, notify=False, now=now
+        user=user, resource=resource, start=start, end=end, notify=False, starts_now=True, now=now
     )
     return check_in(
         booking=booking, method=CheckInMethod.WALK_IN, shares_presence=shares_presence, now=now
@@ -583,15 +610,6 @@ def _policy_of(booking: Booking, policies: dict[tuple, Policy]) -> Policy:
             organization=booking.organization, building=building, kind=booking.resource_kind
         )
     return policies[key]
-
-
-def check_in_window(*, booking: Booking, policy: Policy) -> tuple[datetime, datetime]:
-    """Return the [opens, closes) in which the booking's person can check in."""
-    opens = booking.start - timedelta(minutes=policy.checkin_opens_minutes)
-    closes = booking.end
-    if policy.auto_release:
-        closes = min(closes, booking.start + timedelta(minutes=policy.release_after_minutes))
-    return opens, closes
 
 
 def _enqueue_claimed(
@@ -636,7 +654,7 @@ def send_check_in_reminders(*, now: datetime | None = None) -> int:
             policy = _policy_of(booking, policies)
             if not policy.auto_release:
                 continue
-            opens, closes = check_in_window(booking=booking, policy=policy)
+            opens, closes = policy.check_in_window(booking.start, booking.end)
             if not max(opens, closes - timedelta(minutes=REMINDER_MINUTES)) <= now < closes:
                 continue
             claimed = Booking.objects.filter(

@@ -63,7 +63,7 @@ def send_check_in_reminder(*, booking_id: int) -> int:
         building=booking.resource.floor.building,
         kind=booking.resource_kind,
     )
-    _opens, closes = services.check_in_window(booking=booking, policy=policy)
+    _opens, closes = policy.check_in_window(booking.start, booking.end)
     _send_booking_mail(booking, "reminder", closes=closes)
     return 1
 

@@ -244,3 +244,27 @@ def test_a_walk_in_on_a_booked_desk_is_refused(employee, colleague, desk):
     book(colleague, desk, "09:00", "17:00", now=arrival - timedelta(days=1))
     with pytest.raises(BookingError, match="already booked"):
         walk_in(user=employee, resource=desk, now=arrival)
+
+
+def test_a_walk_in_starts_when_the_last_person_checked_out(employee, colleague, desk):
+    from bookings.services import walk_in
+
+    building = desk.floor.building
+    first = book(colleague, desk, "09:00", "17:00", now=at(building, FRIDAY, "08:00"))
+    check_in(booking=first, now=at(building, FRIDAY, "09:00"))
+    check_out(booking=first, now=at(building, FRIDAY, "09:07"))
+    record = walk_in(user=employee, resource=desk, now=at(building, FRIDAY, "09:10"))
+    assert record.booking.start == at(building, FRIDAY, "09:07")
+
+
+def test_a_walk_in_checks_out_of_the_place_before(employee, desk, floor):
+    from bookings.services import walk_in
+
+    building = desk.floor.building
+    room = ResourceFactory(floor=floor, kind=ResourceKind.MEETING_ROOM, capacity=4)
+    meeting = book(employee, room, "09:00", "10:00", now=at(building, FRIDAY, "08:00"))
+    check_in(booking=meeting, now=at(building, FRIDAY, "09:00"))
+    walk_in(user=employee, resource=desk, now=at(building, FRIDAY, "09:40"))
+    meeting.refresh_from_db()
+    assert meeting.status == BookingStatus.COMPLETED
+    assert CheckIn.objects.filter(user=employee, checked_out_at__isnull=True).count() == 1
