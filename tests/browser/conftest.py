@@ -23,9 +23,12 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+# A small phone: the narrowest screen the pages are made for.
+PHONE_WIDTH, PHONE_HEIGHT = 360, 740
+
+
+def _open_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     # Any script the Content-Security-Policy blocks is a bug in our templates.
@@ -35,6 +38,25 @@ def page(browser, live_server):
         lambda message: (
             "Content Security Policy" in message.text and page.csp_violations.append(message.text)
         ),
+    )
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, page = _open_page(browser, live_server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context, page = _open_page(
+        browser,
+        live_server,
+        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+        is_mobile=True,
+        has_touch=True,
     )
     yield page
     context.close()

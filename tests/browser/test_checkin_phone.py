@@ -7,34 +7,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bookings.models import CheckIn, CheckInMethod
+from tests.browser.conftest import PHONE_HEIGHT, PHONE_WIDTH
 from tests.factories import TEST_PASSWORD, BookingFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-WIDTH, HEIGHT = 360, 740
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="en-GB",
-        viewport={"width": WIDTH, "height": HEIGHT},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    # Any script or style the Content-Security-Policy blocks is a bug in our templates.
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
-        ),
-    )
-    yield page
-    context.close()
 
 
 def scroll_width(page) -> int:
@@ -58,9 +34,9 @@ def test_scan_log_in_check_in_with_one_tap_and_check_out(phone, employee, desk):
     assert phone.url.endswith(landing)
     check_in_button = phone.get_by_role("button", name="Check in", exact=True)
     box = check_in_button.bounding_box()
-    assert box["width"] >= WIDTH * 0.7 and box["height"] >= 48
-    assert box["y"] + box["height"] <= HEIGHT, "the button is reachable without scrolling"
-    assert scroll_width(phone) <= WIDTH
+    assert box["width"] >= PHONE_WIDTH * 0.7 and box["height"] >= 48
+    assert box["y"] + box["height"] <= PHONE_HEIGHT, "the button is reachable without scrolling"
+    assert scroll_width(phone) <= PHONE_WIDTH
 
     check_in_button.tap()
 

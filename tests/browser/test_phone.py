@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bookings.models import Booking
-from tests.browser.conftest import log_in
+from tests.browser.conftest import PHONE_HEIGHT, PHONE_WIDTH, log_in
 from tests.factories import (
     TEST_PASSWORD,
     BookingFactory,
@@ -21,29 +21,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-WIDTH, HEIGHT = 360, 740
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="en-GB",
-        viewport={"width": WIDTH, "height": HEIGHT},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
-        ),
-    )
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -76,7 +53,7 @@ def test_home_find_and_my_bookings_fit_the_screen(phone, employee, desks, day):
 
     for path in ("/", find_url(day), "/bookings/"):
         phone.goto(path)
-        assert scroll_width(phone) <= WIDTH, path
+        assert scroll_width(phone) <= PHONE_WIDTH, path
     assert phone.csp_violations == []
 
 
@@ -90,13 +67,13 @@ def test_book_by_tapping_a_desk_on_the_plan(phone, employee, desks, day):
     dialog = phone.locator("#booking-dialog")
     expect(dialog.get_by_role("heading", name=f"Book {desk}")).to_be_visible()
     box = dialog.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
-    assert box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE_HEIGHT
     assert dialog.evaluate("element => element.scrollWidth <= element.clientWidth")
 
     dialog.get_by_role("button", name="Confirm booking").tap()
     expect(dialog.locator(".result-ok")).to_contain_text("booked")
-    assert scroll_width(phone) <= WIDTH
+    assert scroll_width(phone) <= PHONE_WIDTH
     dialog.get_by_role("button", name="Done").tap()
 
     expect(dialog).to_be_hidden()
