@@ -1,0 +1,138 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Statistics tables hold counts keyed by plain ids, never foreign keys: they must outlive the
+# resources, buildings and people they were counted from (no cascade), and no column may point
+# to a person.
+
+
+class UsageStatistic(models.Model):
+    """Anonymous use of one resource in one day, or one hour of it."""
+
+    organization_id = models.PositiveBigIntegerField(db_index=True)
+    building_id = models.PositiveBigIntegerField()
+    floor_id = models.PositiveBigIntegerField()
+    zone_id = models.PositiveBigIntegerField(null=True, blank=True)
+    resource_id = models.PositiveBigIntegerField()
+    resource_kind = models.CharField(max_length=20)
+    date = models.DateField(_("date"))
+    # None for the whole day; 0-23 for one local hour.
+    hour = models.PositiveSmallIntegerField(_("hour"), null=True, blank=True)
+    bookings = models.PositiveIntegerField(default=0)
+    check_ins = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+    cancellations = models.PositiveIntegerField(default=0)
+    booked_minutes = models.PositiveIntegerField(default=0)
+    checked_in_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("usage statistic")
+        verbose_name_plural = _("usage statistics")
+        ordering = ["date", "resource_id", "hour"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource_id", "date"],
+                condition=models.Q(hour__isnull=True),
+                name="usage_once_per_resource_day",
+            ),
+            models.UniqueConstraint(
+                fields=["resource_id", "date", "hour"],
+                condition=models.Q(hour__isnull=False),
+                name="usage_once_per_resource_hour",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization_id", "date"], name="usage_org_date")]
+
+
+class AggregationWatermark(models.Model):
+    """A day of an organisation whose bookings are counted in the statistics.
+
+    Aggregation, retention and erasure all consult it, so a booking is counted once.
+    """
+
+    organization_id = models.PositiveBigIntegerField()
+    date = models.DateField()
+    aggregated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization_id", "date"], name="watermark_once")
+        ]
+
+
+class MobilityStatistic(models.Model):
+    """How many people of a building come from a postal-code area (k-anonymous: small areas
+    are merged into "other")."""
+
+    organization_id = models.PositiveBigIntegerField(db_index=True)
+    building_id = models.PositiveBigIntegerField()
+    area = models.CharField(_("area"), max_length=20)
+    people = models.PositiveIntegerField(_("people"))
+    computed_on = models.DateField(_("computed on"))
+
+    class Meta:
+        verbose_name = _("mobility statistic")
+        verbose_name_plural = _("mobility statistics")
+        ordering = ["building_id", "area"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building_id", "area", "computed_on"], name="mobility_once"
+            )
+        ]
+
+
+def _export_path(instance: "DataExport", filename: str) -> str:
+    return f"exports/{uuid.uuid4().hex}.zip"
+
+
+class DataExport(models.Model):
+    """A ZIP of everything held about a person, built in the background, kept for 7 days."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("being built")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_exports"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=_export_path, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-created_at"]
+
+
+class StaffAccess(models.Model):
+    """Someone of staff opened one person's record: who, when and what kind, never the data."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accessed_by_staff"
+    )
+    # Kept when the staff member is erased: the person still sees that someone of staff looked.
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_accesses",
+    )
+    staff_role = models.CharField(max_length=32)
+    record = models.CharField(_("what was opened"), max_length=50)
+    accessed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("staff access")
+        verbose_name_plural = _("staff accesses")
+        ordering = ["-accessed_at"]
