@@ -47,6 +47,10 @@ class UsageStatistic(models.Model):
         ]
         indexes = [models.Index(fields=["organization_id", "date"], name="usage_org_date")]
 
+    def __str__(self) -> str:
+        when = f"{self.date}" if self.hour is None else f"{self.date} {self.hour:02d}h"
+        return f"{self.resource_kind} #{self.resource_id} {when}"
+
 
 class AggregationWatermark(models.Model):
     """A day of an organisation whose bookings are counted in the statistics.
@@ -62,6 +66,9 @@ class AggregationWatermark(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization_id", "date"], name="watermark_once")
         ]
+
+    def __str__(self) -> str:
+        return f"organisation #{self.organization_id} {self.date}"
 
 
 class MobilityStatistic(models.Model):
@@ -83,6 +90,9 @@ class MobilityStatistic(models.Model):
                 fields=["building_id", "area", "computed_on"], name="mobility_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"building #{self.building_id} {self.area}: {self.people}"
 
 
 def _export_path(instance: "DataExport", filename: str) -> str:
@@ -113,6 +123,9 @@ class DataExport(models.Model):
         verbose_name_plural = _("data exports")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
 
 class StaffAccess(models.Model):
     """Someone of staff opened one person's record: who, when and what kind, never the data."""
@@ -136,3 +149,6 @@ class StaffAccess(models.Model):
         verbose_name = _("staff access")
         verbose_name_plural = _("staff accesses")
         ordering = ["-accessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.staff_role} opened {self.record} of {self.person} at {self.accessed_at}"
