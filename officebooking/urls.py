@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/setlang/", profile_views.set_language, name="set_language"),
     path("account/api-tokens/", include("profiles.api_token_urls")),
+    path("account/", include("profiles.privacy_urls")),
+    path("privacy/", include("privacy.urls")),
     path("locations/", include("locations.urls")),
     path("", include("bookings.urls")),
 ]
