@@ -5,10 +5,35 @@ from django.utils.translation import ngettext
 from bookings.models import Booking, BookingPolicy, CheckIn, ClosedDay, OpeningHours
 from bookings.services import BookingError, cancel_booking
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
+from profiles.models import User
+from profiles.visibility import may_see_attendance_of_people
 
 
 class ReadOnlyAdmin(OrganizationScopedAdmin):
     """Bookings are written by bookings/services.py only; admin shows them and calls services."""
+
+    # Fields that name a person: hidden from the organisation's staff in strict mode, where
+    # they see only aggregate numbers, never one person's attendance.
+    person_fields = ("user", "booked_by")
+    person_search_fields = ("user__email", "user__full_name")
+
+    def get_list_display(self, request):
+        fields = super().get_list_display(request)
+        if may_see_attendance_of_people(request.user):
+            return fields
+        return [f for f in fields if f not in self.person_fields]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if may_see_attendance_of_people(request.user):
+            return fields
+        return [f for f in fields if f not in self.person_search_fields]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if may_see_attendance_of_people(request.user):
+            return fields
+        return [f for f in fields if f not in self.person_fields]
 
     def has_add_permission(self, request):
         return False
@@ -28,6 +53,10 @@ class BookingAdmin(ReadOnlyAdmin):
     search_fields = ["resource__code", "user__email", "user__full_name"]
     date_hierarchy = "start"
     actions = ["cancel_selected"]
+    person_record = "booking"
+
+    def person_of(self, obj: Booking) -> User:
+        return obj.user
 
     @admin.action(description=_("Cancel the selected bookings"), permissions=["view"])
     def cancel_selected(self, request, queryset):
@@ -62,6 +91,10 @@ class CheckInAdmin(ReadOnlyAdmin):
     list_select_related = ["booking__resource__floor__building", "user"]
     search_fields = ["user__email", "user__full_name", "booking__resource__code"]
     date_hierarchy = "checked_in_at"
+    person_record = "check-in"
+
+    def person_of(self, obj: CheckIn) -> User:
+        return obj.user
 
 
 class OpeningHoursInline(ScopedTabularInline):

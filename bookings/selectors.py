@@ -467,3 +467,26 @@ def _nearest_free(resource: Resource, now: datetime, until: datetime | None) -> 
         .order_by("distance", "code")
     )
     return tuple(candidates[:NEAREST_FREE_COUNT])
+
+
+def holding_bookings(
+    *, organization: Organization, person_ids: list[int], start: datetime, end: datetime
+) -> QuerySet[Booking]:
+    """Return the people's bookings that hold a resource in [start, end), soonest first."""
+    return (
+        Booking.objects.for_organization(organization)
+        .active()
+        .filter(user_id__in=person_ids)
+        .overlapping(start, end)
+        .select_related("resource__floor__building")
+        .order_by("start")
+    )
+
+
+def open_shared_check_ins(*, organization: Organization, person_ids) -> QuerySet[CheckIn]:
+    """Return the people's open check-ins that they chose to share with colleagues."""
+    return (
+        CheckIn.objects.for_organization(organization)
+        .filter(user_id__in=person_ids, checked_out_at__isnull=True, shares_presence=True)
+        .select_related("booking__resource__floor__building")
+    )

@@ -6,6 +6,7 @@ tasks run in-process, e-mail to the console. See the README for every variable.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -61,6 +62,18 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # The address printed on QR codes and in e-mails; never derived from a request's Host header.
 BASE_URL = env_str("OFFICEBOOKING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Named in the privacy statement; its contact form writes to the service desk.
+OFFICEBOOKING_SERVICE_DESK_EMAIL = env_str("OFFICEBOOKING_SERVICE_DESK_EMAIL", "privacy@localhost")
+OFFICEBOOKING_DATA_CENTRE_COUNTRY = env_str("OFFICEBOOKING_DATA_CENTRE_COUNTRY", "the Netherlands")
+# Optional self-hosted web analytics. Empty: no consent banner and no analytics at all.
+OFFICEBOOKING_ANALYTICS_URL = env_str("OFFICEBOOKING_ANALYTICS_URL")
+OFFICEBOOKING_ANALYTICS_KIND = env_str("OFFICEBOOKING_ANALYTICS_KIND", "matomo")
+if OFFICEBOOKING_ANALYTICS_URL and OFFICEBOOKING_ANALYTICS_KIND not in {"matomo", "plausible"}:
+    raise ImproperlyConfigured(
+        "OFFICEBOOKING_ANALYTICS_KIND must be matomo or plausible, "
+        f"not {OFFICEBOOKING_ANALYTICS_KIND!r}"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -120,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "privacy.context_processors.analytics",
             ],
         },
     },
@@ -293,6 +307,12 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+if OFFICEBOOKING_ANALYTICS_URL:
+    # The analytics script and its tracking requests come from the configured origin only.
+    _analytics = urlsplit(OFFICEBOOKING_ANALYTICS_URL)
+    _analytics_origin = f"{_analytics.scheme}://{_analytics.netloc}"
+    for _directive in ("script-src", "connect-src", "img-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(_analytics_origin)
 
 # Celery: with no broker configured, tasks run in-process and `make run` starts the
 # periodic jobs with `manage.py run_periodic_jobs`.
@@ -317,6 +337,22 @@ CELERY_BEAT_SCHEDULE = {
     "check-out-at-end-of-day": {
         "task": "bookings.tasks.check_out_at_end_of_day_task",
         "schedule": crontab(minute="*/15"),
+    },
+    "aggregate-statistics": {
+        "task": "privacy.tasks.aggregate_statistics_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "purge-personal-data": {
+        "task": "privacy.tasks.retention_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "delete-expired-exports": {
+        "task": "privacy.export.delete_expired_exports_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "queue-waiting-exports": {
+        "task": "privacy.export.queue_waiting_exports_task",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

@@ -3,9 +3,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from profiles import registry
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
 from profiles.models import EmailDomain, Membership, Organization, Profile, Role, User
-from profiles.services import MembershipError, create_member, may_assign_role, set_role
+from profiles.services import (
+    MembershipError,
+    ProfileError,
+    apply_strict_preset,
+    create_member,
+    may_assign_role,
+    set_role,
+)
 
 
 def _assignable_roles(actor: User, target: User | None) -> list[tuple[str, str]]:
@@ -89,6 +97,10 @@ class UserAdmin(OrganizationScopedAdmin):
     ordering = ["email"]
     readonly_fields = ["email", "date_joined", "last_login"]
     list_select_related = ["membership"]
+    person_record = "account"
+
+    def person_of(self, obj: User) -> User:
+        return obj
 
     @admin.display(description=_("role"), ordering="membership__role")
     def role_display(self, user: User) -> str:
@@ -133,9 +145,41 @@ class UserAdmin(OrganizationScopedAdmin):
         return Role.rank(obj.role) < Role.rank(request.user.role)
 
     def has_delete_permission(self, request, obj=None):
-        # People are removed through erasure, which decides what happens to their data; a
-        # delete here would stop at the protected bookings anyway.
-        return False
+        # Only a platform superuser deletes people here, and only through erasure (see
+        # delete_model). Facility managers and organisation admins never: erasure can't be
+        # undone, and it is the person's own decision.
+        if not request.user.is_superuser:
+            return False
+        return obj is None or obj.pk != request.user.pk
+
+    def get_actions(self, request):
+        # The bulk delete would erase many people in one click; one at a time, on purpose.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_deleted_objects(self, objs, request):
+        # Erasure deletes what points to the person (their PROTECT rows included), so the
+        # confirmation page must not refuse because of them.
+        return (
+            [str(obj) for obj in objs],
+            {str(User._meta.verbose_name_plural): len(objs)},
+            set(),
+            [],
+        )
+
+    def log_deletions(self, request, queryset):
+        # A log entry would keep the erased person's name.
+        pass
+
+    def delete_model(self, request, obj):
+        registry.erase_person(user=obj)
+
+    def _announce_opened(self, request, person, response):
+        # After an erasure there is nobody left to tell who looked.
+        if person is not None and not User.objects.filter(pk=person.pk).exists():
+            person = None
+        return super()._announce_opened(request, person, response)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -176,11 +220,39 @@ class OrganizationAdmin(OrganizationScopedAdmin):
                     "colleague_search_enabled",
                     "names_on_plans",
                     "presence_sharing_allowed",
+                    "strict_mode",
                     "retention_days",
+                    "asks_phone",
+                    "asks_picture",
+                    "asks_postal_code",
+                    "asks_place_of_residence",
                 ]
             },
         ),
     ]
+    actions = ["apply_strict_preset_action"]
+
+    @admin.action(
+        description=_("Apply the strict privacy preset (for works councils)"),
+        permissions=["change"],
+    )
+    def apply_strict_preset_action(self, request, queryset):
+        applied = 0
+        for organization in queryset:
+            try:
+                apply_strict_preset(organization=organization, actor=request.user)
+            except ProfileError as error:
+                messages.error(request, str(error))
+            else:
+                applied += 1
+        if applied:
+            messages.success(
+                request,
+                _(
+                    "Strict preset applied: no names on plans, no colleague search, no presence "
+                    "sharing, and facility managers see only totals."
+                ),
+            )
 
     def get_readonly_fields(self, request, obj=None):
         # The subscription is the platform's business, not the customer's.
@@ -196,6 +268,10 @@ class MembershipAdmin(OrganizationScopedAdmin):
     list_filter = ["role", "organization"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
     readonly_fields = ["user", "organization", "role", "created_at"]
+    person_record = "account"
+
+    def person_of(self, obj: Membership) -> User:
+        return obj.user
 
     def has_add_permission(self, request):
         return False
@@ -207,6 +283,10 @@ class ProfileAdmin(OrganizationScopedAdmin):
     list_filter = ["findable", "name_on_plans", "default_building"]
     search_fields = ["user__email", "user__full_name"]
     readonly_fields = ["user"]
+    person_record = "profile"
+
+    def person_of(self, obj: Profile) -> User:
+        return obj.user
 
     def has_add_permission(self, request):
         return False

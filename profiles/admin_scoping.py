@@ -5,14 +5,20 @@ Every admin class of a tenant-owned model derives from `OrganizationScopedAdmin`
 all start from `get_queryset()`, so an object of another organisation is answered exactly like
 a missing one. Foreign-key and many-to-many choices and list filters are narrowed the same way,
 and `organization` is set from the request, never chosen, except by superusers.
+
+Opening one person's record (change, history or delete page) is announced with the
+`person_record_opened` signal, so the person can see that someone of staff looked. A list page
+shows names only and is not announced per person.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 
 from profiles.models import Organization, Profile, User
+from profiles.signals import person_record_opened
 
 
 def organization_filter(model: type[models.Model], organization: Organization) -> Q | None:
@@ -102,6 +108,47 @@ def _has_organization_field(model: type[models.Model]) -> bool:
 
 
 class OrganizationScopedAdmin(_ScopedFormMixin, admin.ModelAdmin):
+    # What kind of record of a person this admin shows ("account", "booking"), for the
+    # person's "who looked at my data" log; only used where person_of() finds someone.
+    person_record = ""
+
+    def person_of(self, obj: models.Model) -> User | None:
+        """Return the person `obj` is a record of, or None when it is nobody's."""
+        return None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        person = self._person_opened(request, object_id)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return self._announce_opened(request, person, response)
+
+    def history_view(self, request, object_id, extra_context=None):
+        person = self._person_opened(request, object_id)
+        response = super().history_view(request, object_id, extra_context)
+        return self._announce_opened(request, person, response)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Looked up before: after a confirmed delete the row is gone.
+        person = self._person_opened(request, object_id)
+        response = super().delete_view(request, object_id, extra_context)
+        return self._announce_opened(request, person, response)
+
+    def _person_opened(self, request: HttpRequest, object_id: str) -> User | None:
+        # get_object() starts from the scoped queryset: another organisation's object is
+        # None here, as it is a 404 for the page.
+        obj = self.get_object(request, unquote(object_id))
+        person = None if obj is None else self.person_of(obj)
+        if person is None or person.pk == request.user.pk:
+            return None
+        return person
+
+    def _announce_opened(self, request: HttpRequest, person: User | None, response):
+        # Only a page that was actually shown or acted on counts; a refused one showed nothing.
+        if person is not None and response.status_code < 400:
+            person_record_opened.send(
+                sender=type(self), person=person, staff=request.user, record=self.person_record
+            )
+        return response
+
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request)
 

@@ -47,6 +47,16 @@ class Organization(models.Model):
         default=90,
         validators=[MinValueValidator(RETENTION_DAYS_MIN), MaxValueValidator(RETENTION_DAYS_MAX)],
     )
+    strict_mode = models.BooleanField(
+        _("strict mode"),
+        default=False,
+        help_text=_("Facility managers see only totals, never one person's attendance."),
+    )
+    # Which optional profile fields the profile page asks for.
+    asks_phone = models.BooleanField(_("ask for a phone number"), default=True)
+    asks_picture = models.BooleanField(_("ask for a profile picture"), default=True)
+    asks_postal_code = models.BooleanField(_("ask for a postal code"), default=True)
+    asks_place_of_residence = models.BooleanField(_("ask for a place of residence"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = OrganizationQuerySet.as_manager()

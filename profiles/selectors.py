@@ -1,10 +1,13 @@
 import hashlib
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
+from profiles import registry
 from profiles.models import ApiToken, EmailDomain, Organization, User
+from profiles.visibility import may_find, may_see_name_on_plan, may_see_presence
 
 
 def organization_for_email(email: str) -> Organization | None:
@@ -48,3 +51,74 @@ def user_for_api_key(raw_key: str) -> User | None:
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale_before)
         ).update(last_used_at=now)
     return token.user
+
+
+COLLEAGUE_SEARCH_MIN_LENGTH = 2
+COLLEAGUE_SEARCH_LIMIT = 20
+
+
+@dataclass
+class ColleagueHit:
+    """A colleague found by search, with only what the viewer may see of where they are."""
+
+    person: User
+    # A check-in and bookings of the bookings app, which profiles only knows through
+    # profiles.registry.
+    check_in: object | None = None
+    bookings_today: list = field(default_factory=list)
+    bookings_this_week: list = field(default_factory=list)
+
+
+def search_colleagues(
+    *, viewer: User, query: str, now: datetime | None = None
+) -> list[ColleagueHit]:
+    """Return up to 20 colleagues matching `query` by name or e-mail, each with where they
+    are checked in now and booked today and later this week, as far as visibility allows.
+
+    People who opted out, and everyone of other organisations, are left out entirely. Three
+    queries whatever the number of hits.
+    """
+    query = query.strip()
+    organization = viewer.organization
+    if len(query) < COLLEAGUE_SEARCH_MIN_LENGTH or organization is None:
+        return []
+    if not organization.colleague_search_enabled:
+        return []
+    candidates = (
+        User.objects.filter(
+            membership__organization=organization, is_active=True, profile__findable=True
+        )
+        .exclude(pk=viewer.pk)
+        .filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+        .select_related("membership__organization", "profile")
+        .order_by("full_name", "email")[:COLLEAGUE_SEARCH_LIMIT]
+    )
+    hits = {person.pk: ColleagueHit(person) for person in candidates if may_find(viewer, person)}
+    if not hits:
+        return []
+
+    now = now or timezone.now()
+    local_now = timezone.localtime(now)
+    today = local_now.date()
+    tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=local_now.tzinfo)
+    week_end = datetime.combine(
+        today + timedelta(days=7 - today.weekday()), time(0), tzinfo=local_now.tzinfo
+    )
+
+    named = [pk for pk, hit in hits.items() if may_see_name_on_plan(viewer, hit.person)]
+    bookings = registry.holding_bookings(
+        organization=organization, person_ids=named, start=now, end=week_end
+    )
+    for booking in bookings:
+        hit = hits[booking.user_id]
+        if booking.start < tomorrow:
+            hit.bookings_today.append(booking)
+        else:
+            hit.bookings_this_week.append(booking)
+
+    check_ins = registry.open_check_ins(organization=organization, person_ids=list(hits))
+    for check_in in check_ins:
+        hit = hits[check_in.user_id]
+        if may_see_presence(viewer, hit.person, shared_at_check_in=check_in.shares_presence):
+            hit.check_in = check_in
+    return list(hits.values())

@@ -1,6 +1,8 @@
 import secrets
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,9 +10,16 @@ from profiles import roles
 from profiles.models import ApiToken, Language, Membership, Organization, Profile, Role, User
 from profiles.selectors import api_key_hash, organization_for_email
 
+if TYPE_CHECKING:
+    from locations.models import Building
+
 
 class MembershipError(Exception):
     """A broken membership or role rule; str() is shown to the user."""
+
+
+class ProfileError(Exception):
+    """A broken profile or privacy rule; str() is shown to the user."""
 
 
 def may_assign_role(*, actor: User, target: User | None, role: str) -> bool:
@@ -124,3 +133,92 @@ def revoke_api_token(*, user: User, token_id: int) -> bool:
         ApiToken.objects.live().filter(user=user, pk=token_id).update(revoked_at=timezone.now())
     )
     return revoked == 1
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    user: User,
+    full_name: str,
+    language: str,
+    default_building: "Building | None",
+    phone: str | None = None,
+    postal_code: str | None = None,
+    place_of_residence: str | None = None,
+    picture: ContentFile | None = None,
+    remove_picture: bool = False,
+) -> Profile:
+    """Save the person's name, language and profile data.
+
+    None leaves a field as it is: the organisation may not ask for it. `picture` must come
+    from profiles.images.process_picture(), which strips what the original carried; its
+    stored name comes from the field's upload_to. A replaced or removed picture's file is
+    deleted once the transaction has committed, so a rollback never loses the one in use.
+    """
+    if language and language not in Language.values:
+        raise ProfileError(f"Unknown language {language!r}.")
+    if default_building is not None and default_building.organization_id != (
+        user.organization.pk if user.organization else None
+    ):
+        raise ProfileError("Choose a building of your own organisation.")
+    user.full_name = full_name
+    user.language = language
+    user.save(update_fields=["full_name", "language"])
+
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    profile.default_building = default_building
+    for name, value in (
+        ("phone", phone),
+        ("postal_code", postal_code),
+        ("place_of_residence", place_of_residence),
+    ):
+        if value is not None:
+            setattr(profile, name, value)
+    old_picture = profile.picture.name
+    if picture is not None:
+        profile.picture.save(picture.name or "picture.jpg", picture, save=False)
+    elif remove_picture:
+        profile.picture = ""
+    profile.full_clean()
+    profile.save()
+    if old_picture and old_picture != profile.picture.name:
+        storage = profile.picture.storage
+        transaction.on_commit(lambda: storage.delete(old_picture))
+    return profile
+
+
+def update_privacy_settings(
+    *, user: User, findable: bool, name_on_plans: bool, share_presence_by_default: bool
+) -> Profile:
+    """Save the person's own privacy choices; the organisation's settings still win."""
+    profile, _created = Profile.objects.get_or_create(user=user)
+    profile.findable = findable
+    profile.name_on_plans = name_on_plans
+    profile.share_presence_by_default = share_presence_by_default
+    profile.save(update_fields=["findable", "name_on_plans", "share_presence_by_default"])
+    return profile
+
+
+STRICT_PRESET = {
+    "colleague_search_enabled": False,
+    "names_on_plans": False,
+    "presence_sharing_allowed": False,
+    "strict_mode": True,
+}
+
+
+def apply_strict_preset(*, organization: Organization, actor: User) -> Organization:
+    """Switch the organisation to the settings a works council may ask for, in one go.
+
+    No names on plans, no colleague search, no presence sharing, and facility managers see
+    only aggregate numbers.
+    """
+    allowed = actor.is_superuser or (
+        actor.role == Role.ORGANIZATION_ADMIN and actor.organization == organization
+    )
+    if not allowed:
+        raise ProfileError("Only an admin of the organisation can change its privacy settings.")
+    for name, value in STRICT_PRESET.items():
+        setattr(organization, name, value)
+    organization.save(update_fields=list(STRICT_PRESET))
+    return organization

@@ -7,7 +7,7 @@ here, so a privacy setting changes every page at once.
 
 from collections.abc import Iterable
 
-from profiles.models import Profile, User, display_name_of
+from profiles.models import Organization, Profile, User, display_name_of
 
 
 def _same_organization(viewer: User, person: User) -> bool:
@@ -90,3 +90,29 @@ def share_presence_default(person: User) -> bool:
     return may_offer_presence_sharing(person) and bool(
         profile and profile.share_presence_by_default
     )
+
+
+def organization_allows(organization: Organization | None) -> dict[str, bool]:
+    """Return, per personal privacy switch, whether the organisation lets it take effect.
+
+    The keys are the Profile fields; a switch the organisation forbids stays off for
+    everyone, whatever the person chooses.
+    """
+    if organization is None:
+        return {"findable": False, "name_on_plans": False, "share_presence_by_default": False}
+    return {
+        "findable": organization.colleague_search_enabled,
+        "name_on_plans": organization.names_on_plans,
+        "share_presence_by_default": organization.presence_sharing_allowed,
+    }
+
+
+def may_see_attendance_of_people(viewer: User) -> bool:
+    """Return whether admin may show `viewer` who booked or checked in.
+
+    In strict mode the organisation's staff see only aggregate numbers.
+    """
+    if viewer.is_superuser:
+        return True
+    organization = viewer.organization
+    return organization is not None and not organization.strict_mode

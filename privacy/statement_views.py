@@ -1,0 +1,222 @@
+"""The privacy statement, its contact form, cookie consent and "buildings near me"."""
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from locations.models import Building
+from privacy.context_processors import CONSENT_CHOICES, CONSENT_COOKIE
+from privacy.forms import ContactForm, NearMeForm
+from profiles.decorators import member_required
+from profiles.models import Organization
+
+CONTACT_LIMIT = 5
+CONTACT_WINDOW_SECONDS = 60 * 60
+CONSENT_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
+EARTH_RADIUS_KM = 6371.0
+# Cookies Matomo sets after a "yes"; a later "no" removes them.
+ANALYTICS_COOKIE_PREFIXES = ("_pk_", "mtm_", "MATOMO_")
+
+
+def _url_or_none(name: str) -> str | None:
+    # Some pages the statement promises are built separately; until one exists, the statement
+    # names the right without a dead link.
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _rights_links() -> dict[str, str | None]:
+    my_data = _url_or_none("my_data")
+    return {
+        "my_data": my_data,
+        # The "my data" page holds the export button; start_export itself may only take POST.
+        "export": my_data or _url_or_none("start_export"),
+        "delete": _url_or_none("delete_account"),
+        "privacy_settings": _url_or_none("privacy_settings"),
+        "profile": _url_or_none("profile_edit"),
+        "colleague_search": _url_or_none("colleague_search"),
+        "cookies": reverse("cookie_settings"),
+        "near_me": reverse("buildings_near_me"),
+        "who_looked": my_data,
+    }
+
+
+def _render_statement(request: HttpRequest, form: ContactForm, status: int = 200) -> HttpResponse:
+    organization = request.organization
+    context = {
+        "form": form,
+        "links": _rights_links(),
+        "service_desk_email": settings.OFFICEBOOKING_SERVICE_DESK_EMAIL,
+        "data_centre_country": settings.OFFICEBOOKING_DATA_CENTRE_COUNTRY,
+        "analytics_configured": bool(settings.OFFICEBOOKING_ANALYTICS_URL),
+        "retention_days": organization.retention_days if organization else None,
+    }
+    return render(request, "privacy/statement.html", context, status=status)
+
+
+@require_GET
+def statement(request: HttpRequest) -> HttpResponse:
+    return _render_statement(request, ContactForm())
+
+
+def _contact_allowed(request: HttpRequest) -> bool:
+    """Count a question from this address; return whether it is within the hourly limit."""
+    # Hashed: the cache need not hold the address itself.
+    address = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
+    key = f"privacy-contact:{address}"
+    cache.add(key, 0, CONTACT_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The window expired between add() and incr().
+        cache.set(key, 1, CONTACT_WINDOW_SECONDS)
+        count = 1
+    return count <= CONTACT_LIMIT
+
+
+def _send_to_service_desk(form: ContactForm) -> None:
+    data = form.cleaned_data
+    body = _(
+        "Question sent through the privacy statement.\n\n"
+        "Name: %(name)s\nE-mail: %(email)s\n\n%(message)s"
+    ) % {
+        "name": data["name"] or "-",
+        "email": data["email"],
+        "message": data["message"],
+    }
+    EmailMessage(
+        subject=_("[Officebooking] Privacy question"),
+        body=body,
+        to=[settings.OFFICEBOOKING_SERVICE_DESK_EMAIL],
+        reply_to=[data["email"]],
+    ).send()
+
+
+@require_POST
+def contact(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST)
+    if not _contact_allowed(request):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "You sent several questions in a short time. Please try again in an hour, "
+                "or e-mail the service desk."
+            ),
+        )
+        return _render_statement(request, form, status=429)
+    if not form.is_valid():
+        return _render_statement(request, form, status=400)
+    if not form.is_from_robot():
+        _send_to_service_desk(form)
+    messages.success(request, _("Thank you. The service desk will answer you by e-mail."))
+    return redirect(reverse("privacy_statement") + "#contact")
+
+
+@require_GET
+def cookie_settings(request: HttpRequest) -> HttpResponse:
+    context = {"consent": request.COOKIES.get(CONSENT_COOKIE)}
+    return render(request, "privacy/cookie_settings.html", context)
+
+
+@require_POST
+def consent(request: HttpRequest) -> HttpResponse:
+    """Remember the answer to the analytics question in a functional cookie."""
+    if not settings.OFFICEBOOKING_ANALYTICS_URL:
+        raise Http404
+    choice = request.POST.get("consent")
+    if choice not in CONSENT_CHOICES:
+        return HttpResponseBadRequest()
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("cookie_settings")
+    response = redirect(next_url)
+    response.set_cookie(
+        CONSENT_COOKIE,
+        choice,
+        max_age=CONSENT_MAX_AGE_SECONDS,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+        httponly=True,
+    )
+    if choice == "no":
+        for name in request.COOKIES:
+            if name.startswith(ANALYTICS_COOKIE_PREFIXES):
+                response.delete_cookie(name, samesite="Lax")
+    messages.success(request, _("Your choice is saved. You can change it under Cookie settings."))
+    return response
+
+
+@dataclass(frozen=True)
+class BuildingDistance:
+    building: Building
+    km: float | None
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle (haversine) distance between two points."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def _buildings_by_distance(
+    *, organization: Organization, latitude: float, longitude: float
+) -> list[BuildingDistance]:
+    rows = []
+    for building in Building.objects.for_organization(organization):
+        km = None
+        if building.latitude is not None and building.longitude is not None:
+            km = _distance_km(
+                latitude, longitude, float(building.latitude), float(building.longitude)
+            )
+        rows.append(BuildingDistance(building=building, km=km))
+    # Buildings without coordinates go last, by name.
+    return sorted(rows, key=lambda row: (row.km is None, row.km or 0.0, row.building.name))
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def buildings_near_me(request: HttpRequest) -> HttpResponse:
+    """Sort the organisation's buildings by distance from where the person is.
+
+    The coordinates come in a POST body (a URL would put them in access logs), are used for
+    this one answer and are neither stored nor logged.
+    """
+    results = None
+    form = NearMeForm()
+    if request.method == "POST":
+        posted = NearMeForm(request.POST)
+        if posted.is_valid():
+            results = _buildings_by_distance(
+                organization=request.organization,
+                latitude=posted.cleaned_data["latitude"],
+                longitude=posted.cleaned_data["longitude"],
+            )
+        else:
+            form = posted
+    context = {"form": form, "results": results}
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "privacy/partials/near_me_results.html" if partial else "privacy/near_me.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    # The answer reveals roughly where the person is: no cache may keep it.
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,0 +1,342 @@
+"""Anonymous statistics: usage per resource per day and hour, and k-anonymous mobility.
+
+A booking belongs to the local day (in its building's time zone) on which it starts. A day of
+an organisation is counted once: `aggregate_day` claims its `AggregationWatermark` row in the
+same transaction that writes the counts, so the nightly run, retention and erasure never
+count it twice. Bookings of a day that is not over yet can be folded in one by one
+(`fold_bookings`, used by erasure): they are deleted right after, so the nightly count of that
+day, which adds to the same rows, no longer sees them.
+"""
+
+import logging
+import zoneinfo
+from collections import Counter, defaultdict
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
+
+from bookings.models import HOLDING_STATUSES, Booking, BookingStatus, CheckIn
+from locations.models import Building
+from privacy.models import AggregationWatermark, MobilityStatistic, UsageStatistic
+from profiles.models import Organization, Profile
+
+logger = logging.getLogger(__name__)
+
+# Cells of counts derived from people cover at least this many distinct people.
+K_ANONYMITY = 5
+OTHER_AREA = "other"
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class _Counts:
+    bookings: int = 0
+    check_ins: int = 0
+    no_shows: int = 0
+    cancellations: int = 0
+    booked_minutes: int = 0
+    checked_in_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class _ResourceInfo:
+    building_id: int
+    floor_id: int
+    zone_id: int | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Cell:
+    resource_id: int
+    date: date
+    hour: int | None
+
+
+def local_day(booking: Booking) -> date:
+    """Return the day a booking is counted on: its start's date in its building's zone."""
+    return booking.start.astimezone(booking.resource.floor.building.tz).date()
+
+
+def _minutes(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def _hourly_minutes(start: datetime, end: datetime, tz: zoneinfo.ZoneInfo) -> dict[int, int]:
+    """Return the minutes of [start, end) in each local hour.
+
+    Walking hour boundaries in UTC: on the day clocks go back, the hour 02:00-03:00 happens
+    twice and both fall into hour 2; on the day they go forward hour 2 gets nothing.
+    """
+    minutes: Counter[int] = Counter()
+    moment = start
+    while moment < end:
+        local = moment.astimezone(tz)
+        hour_start = local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
+        boundary = min(end, hour_start + timedelta(hours=1))
+        if boundary <= moment:  # a zone whose hours don't start on the UTC hour's grid
+            boundary = min(end, moment + timedelta(hours=1))
+        minutes[local.hour] += _minutes(moment, boundary)
+        moment = boundary
+    return dict(minutes)
+
+
+def _count_into(
+    cells: dict[_Cell, _Counts], meta: dict[int, _ResourceInfo], booking: Booking
+) -> None:
+    resource = booking.resource
+    building = resource.floor.building
+    meta.setdefault(
+        resource.pk,
+        _ResourceInfo(
+            building_id=building.pk,
+            floor_id=resource.floor_id,
+            zone_id=resource.zone_id,
+            kind=resource.kind,
+        ),
+    )
+    day = local_day(booking)
+    start_hour = booking.start.astimezone(building.tz).hour
+    whole_day = cells.setdefault(_Cell(resource.pk, day, None), _Counts())
+    at_start = cells.setdefault(_Cell(resource.pk, day, start_hour), _Counts())
+    check_in = _check_in_of(booking)
+    for counts in (whole_day, at_start):
+        counts.bookings += 1
+        counts.no_shows += booking.status == BookingStatus.RELEASED
+        counts.cancellations += booking.status == BookingStatus.CANCELLED
+        counts.check_ins += check_in is not None
+    if booking.status in HOLDING_STATUSES:
+        whole_day.booked_minutes += _minutes(booking.start, booking.end)
+        for hour, minutes in _hourly_minutes(booking.start, booking.end, building.tz).items():
+            cells.setdefault(_Cell(resource.pk, day, hour), _Counts()).booked_minutes += minutes
+    if check_in is not None:
+        left = check_in.checked_out_at or max(booking.end, check_in.checked_in_at)
+        whole_day.checked_in_minutes += _minutes(check_in.checked_in_at, left)
+        for hour, minutes in _hourly_minutes(check_in.checked_in_at, left, building.tz).items():
+            cells.setdefault(_Cell(resource.pk, day, hour), _Counts()).checked_in_minutes += minutes
+
+
+def _check_in_of(booking: Booking) -> CheckIn | None:
+    try:
+        return booking.check_in
+    except CheckIn.DoesNotExist:
+        return None
+
+
+def _store(
+    organization_id: int, cells: dict[_Cell, _Counts], meta: dict[int, _ResourceInfo]
+) -> None:
+    """Add the counts to the statistics rows, creating the rows that don't exist yet."""
+    if not cells:
+        return
+    by_day: dict[date, list[_Cell]] = defaultdict(list)
+    for cell in cells:
+        by_day[cell.date].append(cell)
+    names = [f.name for f in fields(_Counts)]
+    for day, day_cells in by_day.items():
+        resource_ids = {cell.resource_id for cell in day_cells}
+        existing = {
+            _Cell(row.resource_id, row.date, row.hour): row
+            for row in UsageStatistic.objects.select_for_update().filter(
+                date=day, resource_id__in=resource_ids
+            )
+        }
+        to_update, to_create = [], []
+        for cell in day_cells:
+            counts = cells[cell]
+            row = existing.get(cell)
+            if row is None:
+                info = meta[cell.resource_id]
+                to_create.append(
+                    UsageStatistic(
+                        organization_id=organization_id,
+                        building_id=info.building_id,
+                        floor_id=info.floor_id,
+                        zone_id=info.zone_id,
+                        resource_id=cell.resource_id,
+                        resource_kind=info.kind,
+                        date=cell.date,
+                        hour=cell.hour,
+                        **{name: getattr(counts, name) for name in names},
+                    )
+                )
+            else:
+                for name in names:
+                    setattr(row, name, getattr(row, name) + getattr(counts, name))
+                to_update.append(row)
+        UsageStatistic.objects.bulk_update(to_update, names, batch_size=BATCH_SIZE)
+        UsageStatistic.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+
+
+def _with_resources(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
+    return queryset.select_related("resource__floor__building", "check_in")
+
+
+def _count_and_store(organization_id: int, bookings) -> int:
+    cells: dict[_Cell, _Counts] = {}
+    meta: dict[int, _ResourceInfo] = {}
+    counted = 0
+    for booking in bookings:
+        _count_into(cells, meta, booking)
+        counted += 1
+    _store(organization_id, cells, meta)
+    return counted
+
+
+def aggregate_day(*, organization_id: int, day: date) -> int:
+    """Count the organisation's bookings of `day` into the statistics; return how many.
+
+    Returns 0 without counting when the day was counted before. Call it only for days that
+    are over in every building of the organisation (see `last_complete_day`).
+    """
+    with transaction.atomic():
+        try:
+            # The claim and the counts commit together: a crash loses both, and of two
+            # concurrent runs the second waits on the unique index, then finds the claim.
+            with transaction.atomic():
+                AggregationWatermark.objects.create(organization_id=organization_id, date=day)
+        except IntegrityError:
+            return 0
+        # Every zone's local day lies within a day either side of the UTC day.
+        window_start = datetime.combine(day - timedelta(days=1), datetime.min.time(), UTC)
+        window_end = datetime.combine(day + timedelta(days=2), datetime.min.time(), UTC)
+        candidates = _with_resources(
+            Booking.objects.filter(
+                organization_id=organization_id, start__gte=window_start, start__lt=window_end
+            )
+        )
+        of_the_day = (b for b in candidates.iterator(chunk_size=BATCH_SIZE) if local_day(b) == day)
+        return _count_and_store(organization_id, of_the_day)
+
+
+def fold_bookings(*, organization_id: int, bookings: list[Booking]) -> int:
+    """Add these bookings of days not counted yet to the statistics; return how many.
+
+    The caller deletes them in the same transaction, so the later count of their day
+    doesn't see them again.
+    """
+    return _count_and_store(organization_id, bookings)
+
+
+def _time_zones(organization_id: int) -> list[str]:
+    return list(
+        Building.objects.filter(organization_id=organization_id)
+        .values_list("time_zone", flat=True)
+        .distinct()
+    )
+
+
+def last_complete_day(*, organization_id: int, now: datetime) -> date:
+    """Return the last day that is over in every building of the organisation."""
+    zones = _time_zones(organization_id) or ["UTC"]
+    return min(now.astimezone(zoneinfo.ZoneInfo(tz)).date() for tz in zones) - timedelta(days=1)
+
+
+def uncounted_days(*, bookings: QuerySet[Booking], organization_id: int) -> list[date]:
+    """Return the local days of these bookings (of one organisation) not counted yet."""
+    days: set[date] = set()
+    for tz in _time_zones(organization_id):
+        days.update(
+            bookings.filter(
+                organization_id=organization_id, resource__floor__building__time_zone=tz
+            )
+            .annotate(day=TruncDate("start", tzinfo=zoneinfo.ZoneInfo(tz)))
+            .order_by()
+            .values_list("day", flat=True)
+            .distinct()
+        )
+    counted = set(
+        AggregationWatermark.objects.filter(
+            organization_id=organization_id, date__in=days
+        ).values_list("date", flat=True)
+    )
+    return sorted(days - counted)
+
+
+def aggregate_pending(*, now: datetime) -> int:
+    """Count every organisation's days that are over and not counted yet; return how many."""
+    aggregated = 0
+    for organization_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
+        until = last_complete_day(organization_id=organization_id, now=now)
+        latest_start = datetime.combine(until + timedelta(days=2), datetime.min.time(), UTC)
+        days = uncounted_days(
+            bookings=Booking.objects.filter(start__lt=latest_start),
+            organization_id=organization_id,
+        )
+        for day in days:
+            if day <= until and aggregate_day(organization_id=organization_id, day=day):
+                aggregated += 1
+    return aggregated
+
+
+# Mobility: where people come from, by postal-code area.
+
+
+def postal_area(postal_code: str, country: str) -> str | None:
+    """Return the area of a postal code: its leading part, as defined per country."""
+    code = postal_code.strip().upper()
+    if not code:
+        return None
+    country = (country or "").upper()
+    if country == "NL":
+        digits = code[:4]
+        return digits if len(digits) == 4 and digits.isdigit() else None
+    if country == "GB":
+        # The outward code: everything before the space, or before the 3-character inward code.
+        compact = code.replace(" ", "")
+        outward = code.split()[0] if " " in code else compact[:-3]
+        return outward or None
+    length = {"BE": 4, "DE": 2, "US": 3}.get(country, 2)
+    area = code.replace(" ", "")[:length]
+    return area if len(area) == length else None
+
+
+def compute_mobility(*, organization_id: int, on: date) -> int:
+    """Store where the organisation's people come from, per building; return rows written.
+
+    k-anonymous: an area with fewer than K_ANONYMITY people is merged into "other", and
+    "other" itself is withheld when it is still smaller than that. Running it again the same
+    day replaces that day's rows.
+    """
+    profiles = (
+        Profile.objects.filter(
+            user__membership__organization_id=organization_id,
+            default_building__organization_id=organization_id,
+        )
+        .exclude(postal_code="")
+        .select_related("default_building")
+        .only("postal_code", "default_building__id", "default_building__country")
+    )
+    people: dict[int, Counter[str]] = defaultdict(Counter)
+    for profile in profiles.iterator(chunk_size=BATCH_SIZE):
+        building = profile.default_building
+        area = postal_area(profile.postal_code, building.country)
+        if area is not None:
+            people[building.pk][area] += 1
+    rows = []
+    for building_id, areas in people.items():
+        other = 0
+        for area, count in areas.items():
+            if count >= K_ANONYMITY:
+                rows.append((building_id, area, count))
+            else:
+                other += count
+        if other >= K_ANONYMITY:
+            rows.append((building_id, OTHER_AREA, other))
+    with transaction.atomic():
+        MobilityStatistic.objects.filter(organization_id=organization_id, computed_on=on).delete()
+        MobilityStatistic.objects.bulk_create(
+            MobilityStatistic(
+                organization_id=organization_id,
+                building_id=building_id,
+                area=area,
+                people=count,
+                computed_on=on,
+            )
+            for building_id, area, count in rows
+        )
+    return len(rows)

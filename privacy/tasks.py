@@ -1,0 +1,30 @@
+from celery import shared_task
+from django.utils import timezone
+
+from privacy.retention import purge_ended_subscriptions, purge_expired_personal_data
+from privacy.statistics import aggregate_pending, compute_mobility
+from profiles.models import Organization
+
+
+def aggregate_statistics(*, now) -> int:
+    """Count every day that is over, and refresh today's mobility statistics; return days."""
+    days = aggregate_pending(now=now)
+    for organization_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
+        compute_mobility(organization_id=organization_id, on=now.date())
+    return days
+
+
+def purge_personal_data(*, now) -> int:
+    """Run both retention jobs; return how many bookings and people went."""
+    return purge_expired_personal_data(now=now) + purge_ended_subscriptions(now=now)
+
+
+@shared_task
+def aggregate_statistics_task() -> int:
+    return aggregate_statistics(now=timezone.now())
+
+
+@shared_task
+def retention_task() -> int:
+    # Retention counts what it deletes first, so it does not depend on the statistics run.
+    return purge_personal_data(now=timezone.now())

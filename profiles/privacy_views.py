@@ -1,0 +1,94 @@
+"""The person's own profile, their privacy switches, and colleague search."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from profiles.decorators import member_required
+from profiles.forms import PrivacySettingsForm, ProfileForm, SearchForm
+from profiles.models import Profile
+from profiles.selectors import COLLEAGUE_SEARCH_LIMIT, search_colleagues
+from profiles.services import ProfileError, update_privacy_settings, update_profile
+from profiles.visibility import organization_allows
+
+
+@member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    is_post = request.method == "POST"
+    form = ProfileForm(
+        request.POST if is_post else None, request.FILES if is_post else None, user=request.user
+    )
+    if is_post and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_profile(
+                user=request.user,
+                full_name=data["full_name"],
+                language=data["language"],
+                default_building=data["default_building"],
+                phone=data.get("phone"),
+                postal_code=data.get("postal_code"),
+                place_of_residence=data.get("place_of_residence"),
+                picture=data.get("picture"),
+                remove_picture=data.get("remove_picture", False),
+            )
+        except ProfileError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("profile_edit")
+    return render(request, "profiles/profile_edit.html", {"form": form})
+
+
+@member_required
+@cache_control(private=True, no_cache=True)
+def own_picture(request: HttpRequest) -> FileResponse:
+    """Serve the person's own picture, to them only: media files are never public."""
+    profile = Profile.objects.filter(user=request.user).first()
+    if profile is None or not profile.picture:
+        raise Http404
+    return FileResponse(profile.picture.open("rb"), content_type="image/jpeg")
+
+
+@member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def privacy_settings(request: HttpRequest) -> HttpResponse:
+    form = PrivacySettingsForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        update_privacy_settings(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your privacy settings are saved."))
+        return redirect("privacy_settings")
+    allowed = organization_allows(request.organization)
+    switches = [(form[name], allowed[name]) for name in form.fields]
+    context = {"form": form, "switches": switches, "organization": request.organization}
+    return render(request, "profiles/privacy_settings.html", context)
+
+
+@member_required
+@require_GET
+def colleague_search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    hits = search_colleagues(viewer=request.user, query=query) if query else []
+    context = {
+        "form": form,
+        "query": query,
+        "hits": hits,
+        "limit": COLLEAGUE_SEARCH_LIMIT,
+        "search_enabled": request.organization.colleague_search_enabled,
+    }
+    # A history restore needs the whole page: htmx has no cached copy to put it in.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = (
+        "profiles/partials/colleague_results.html" if partial else "profiles/colleague_search.html"
+    )
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

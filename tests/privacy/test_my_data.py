@@ -1,0 +1,121 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bookings.models import CalendarFeed
+from privacy.models import DataExport, StaffAccess
+from profiles.models import Role
+from profiles.services import create_api_token
+from tests.factories import BookingFactory, CheckInFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/privacy/my-data/"
+
+
+@pytest.fixture
+def erin(client, employee):
+    client.force_login(employee)
+    return client
+
+
+def test_the_page_is_at_its_url():
+    assert reverse("my_data") == URL
+
+
+def test_the_page_needs_a_login(client, db):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_page_lists_account_profile_organisation_and_role(erin, employee):
+    employee.profile.phone = "+31 6 1234 5678"
+    employee.profile.save()
+
+    html = erin.get(URL).content.decode()
+
+    assert "erin@acme.example" in html
+    assert "+31 6 1234 5678" in html
+    assert "Acme" in html and "employee" in html
+
+
+def test_the_page_lists_bookings_check_ins_feeds_and_tokens(erin, employee, desk):
+    booking = BookingFactory(resource=desk, user=employee)
+    CheckInFactory(booking=booking, shares_presence=True)
+    CalendarFeed.objects.create(user=employee)
+    create_api_token(user=employee, name="My phone")
+
+    html = erin.get(URL).content.decode()
+
+    assert "Desk A.01" in html
+    assert "1 of 1" in html
+    assert "in use" in html
+    assert "My phone" in html
+
+
+def test_the_page_shows_only_my_own_rows(erin, employee, colleague, desk):
+    BookingFactory(resource=desk, user=colleague, note="Carl's secret meeting")
+    create_api_token(user=colleague, name="Carl's phone")
+
+    html = erin.get(URL).content.decode()
+
+    assert "Carl's phone" not in html
+    assert "You have 0 bookings." in html
+
+
+def test_the_page_links_to_the_forms_that_change_the_data(erin):
+    html = erin.get(URL).content.decode()
+
+    for name in ("account_email", "account_change_password", "calendar_settings", "api_tokens"):
+        assert f'href="{reverse(name)}"' in html
+
+
+def test_staff_access_shows_the_role_what_and_when_but_not_the_name(
+    erin, employee, facility_manager
+):
+    StaffAccess.objects.create(
+        person=employee,
+        staff=facility_manager,
+        staff_role=Role.FACILITY_MANAGER,
+        record="bookings",
+    )
+
+    html = erin.get(URL).content.decode()
+
+    assert "Who looked at my data" in html
+    assert "facility manager" in html and "bookings" in html
+    assert "Fiona" not in html
+
+
+def test_the_query_count_is_small_and_does_not_grow_with_the_data(erin, employee, desk):
+    with CaptureQueriesContext(connection) as empty:
+        erin.get(URL)
+    first = BookingFactory(resource=desk, user=employee)
+    for day in range(1, 6):
+        booking = BookingFactory(
+            resource=desk, user=employee, start=first.start + timedelta(days=day)
+        )
+        CheckInFactory(booking=booking, checked_out_at=booking.end)
+        CalendarFeed.objects.create(user=employee, revoked_at=booking.end)
+        create_api_token(user=employee, name="Phone")
+    DataExport.objects.create(user=employee)
+
+    with CaptureQueriesContext(connection) as full:
+        response = erin.get(URL)
+
+    assert response.status_code == 200
+    assert len(full) == len(empty) <= 20
+
+
+def test_the_export_format_page_documents_every_section(client, db):
+    from privacy.export import EXPORTERS
+
+    html = client.get(reverse("export_format")).content.decode()
+
+    for label in EXPORTERS:
+        assert f"<code>{label}</code>" in html
