@@ -54,7 +54,9 @@ def _role_label(role: str) -> str:
 def my_data(request: HttpRequest) -> HttpResponse:
     user = request.user
     bookings = Booking.objects.filter(user=user).select_related("resource__floor__building")
-    check_ins = CheckIn.objects.filter(user=user).select_related("booking__resource")
+    check_ins = CheckIn.objects.filter(user=user).select_related(
+        "booking__resource__floor__building"
+    )
     context = {
         "membership": Membership.objects.filter(user=user).select_related("organization").first(),
         "profile": Profile.objects.filter(user=user).select_related("default_building").first(),

@@ -204,3 +204,11 @@ def duration(value) -> str:
 def local_time(moment, building) -> str:
     """Return a time of day in the building's time zone, whatever the server's."""
     return f"{timezone.localtime(moment, building.tz):%H:%M}"
+
+
+@register.simple_tag
+def local_datetime(moment, building) -> str:
+    """Return a date and time in the building's time zone, in the active locale's format."""
+    if moment is None:
+        return "–"
+    return formats.date_format(timezone.localtime(moment, building.tz), "DATETIME_FORMAT")

@@ -119,3 +119,18 @@ def test_the_export_format_page_documents_every_section(client, db):
 
     for label in EXPORTERS:
         assert f"<code>{label}</code>" in html
+
+
+def test_my_bookings_are_listed_in_the_buildings_time_zone(client, employee, desk):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import BookingFactory
+
+    day = timezone.localdate(timezone=desk.floor.building.tz) + timedelta(days=2)
+    start = datetime.combine(day, time(9), tzinfo=desk.floor.building.tz)
+    BookingFactory(resource=desk, user=employee, start=start, end=start + timedelta(hours=8))
+    client.force_login(employee)
+    html = client.get(reverse("my_data")).content.decode()
+    assert "9 a.m." in html and "5 p.m." in html
