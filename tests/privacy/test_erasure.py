@@ -237,9 +237,9 @@ def test_deleting_my_account_erases_me_and_logs_me_out(client, employee):
     assert not page.wsgi_request.user.is_authenticated
 
 
-def test_a_person_without_a_password_must_sign_in_with_the_company_again(client, employee):
-    employee.set_unusable_password()
-    employee.save(update_fields=["password"])
+def _without_password_but_company_sign_in(person) -> None:
+    person.set_unusable_password()
+    person.save(update_fields=["password"])
     SocialApp.objects.create(
         provider="openid_connect",
         provider_id="company",
@@ -247,13 +247,17 @@ def test_a_person_without_a_password_must_sign_in_with_the_company_again(client,
         client_id="officebooking",
         settings={"server_url": "https://login.acme.example"},
     )
-    employee.socialaccount_set.create(provider="company", uid="erin")
+    person.socialaccount_set.create(provider="company", uid="erin")
+
+
+def test_a_person_without_a_password_confirms_with_a_code_by_e_mail(client, employee):
+    _without_password_but_company_sign_in(employee)
     client.force_login(employee)
 
     response = client.post(reverse("delete_account"), {"confirmation": employee.email})
 
-    assert response.status_code == 200
-    assert b"company account" in response.content
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_request_reauthentication_code"))
     assert User.objects.filter(pk=employee.pk).exists()
 
 
