@@ -8,7 +8,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the export tasks in every process, so the worker knows them.
-        from privacy import erasure, export, receivers  # noqa: F401
+        from privacy import erasure, export, receivers, tasks  # noqa: F401
         from profiles import registry
 
         receivers.connect()

@@ -52,6 +52,41 @@ class UsageStatistic(models.Model):
         return f"{self.resource_kind} #{self.resource_id} {when}"
 
 
+class BuildingDayStatistic(models.Model):
+    """Anonymous use of one kind of resource in one building in one day.
+
+    `people` is how many distinct people booked; it is what the facility dashboard checks
+    against k-anonymity before showing a row. No column names anyone.
+    """
+
+    organization_id = models.PositiveBigIntegerField()
+    building_id = models.PositiveBigIntegerField()
+    date = models.DateField(_("date"))
+    resource_kind = models.CharField(max_length=20)
+    people = models.PositiveIntegerField(_("people"), default=0)
+    bookings = models.PositiveIntegerField(default=0)
+    check_ins = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+    booked_minutes = models.PositiveIntegerField(default=0)
+    checked_in_minutes = models.PositiveIntegerField(default=0)
+    # Bookable resources of that kind in the building when the day was counted.
+    resources = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("building day statistic")
+        verbose_name_plural = _("building day statistics")
+        ordering = ["date", "building_id", "resource_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building_id", "date", "resource_kind"], name="building_day_once"
+            )
+        ]
+        indexes = [models.Index(fields=["organization_id", "date"], name="building_day_org_date")]
+
+    def __str__(self) -> str:
+        return f"building #{self.building_id} {self.resource_kind} {self.date}"
+
+
 class AggregationWatermark(models.Model):
     """A day of an organisation whose bookings are counted in the statistics.
 

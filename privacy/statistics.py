@@ -6,21 +6,29 @@ same transaction that writes the counts, so the nightly run, retention and erasu
 count it twice. Bookings of a day that is not over yet can be folded in one by one
 (`fold_bookings`, used by erasure): they are deleted right after, so the nightly count of that
 day, which adds to the same rows, no longer sees them.
+
+Per building, kind and day the count also keeps how many distinct people booked, which the
+facility dashboard needs for k-anonymity. Person ids are only held in memory while counting.
 """
 
 import logging
 import zoneinfo
 from collections import Counter, defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 
 from bookings.models import HOLDING_STATUSES, Booking, BookingStatus, CheckIn
-from locations.models import Building
-from privacy.models import AggregationWatermark, MobilityStatistic, UsageStatistic
+from locations.models import Building, Resource
+from privacy.models import (
+    AggregationWatermark,
+    BuildingDayStatistic,
+    MobilityStatistic,
+    UsageStatistic,
+)
 from profiles.models import Organization, Profile
 
 logger = logging.getLogger(__name__)
@@ -47,6 +55,24 @@ class _ResourceInfo:
     building_id: int
     floor_id: int
     zone_id: int | None
+    kind: str
+
+
+@dataclass
+class _BuildingCounts:
+    # In memory only: the stored row keeps len(user_ids), never the ids.
+    user_ids: set[int] = field(default_factory=set)
+    bookings: int = 0
+    check_ins: int = 0
+    no_shows: int = 0
+    booked_minutes: int = 0
+    checked_in_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class _BuildingCell:
+    building_id: int
+    date: date
     kind: str
 
 
@@ -120,6 +146,25 @@ def _count_into(
             cells.setdefault(_Cell(resource.pk, day, hour), _Counts()).checked_in_minutes += minutes
 
 
+def _count_building_into(buildings: dict[_BuildingCell, _BuildingCounts], booking: Booking) -> None:
+    # A cancelled booking is no use of the building, and its person is not counted either.
+    if booking.status == BookingStatus.CANCELLED:
+        return
+    resource = booking.resource
+    cell = _BuildingCell(resource.floor.building_id, local_day(booking), resource.kind)
+    counts = buildings.setdefault(cell, _BuildingCounts())
+    counts.user_ids.add(booking.user_id)
+    counts.bookings += 1
+    counts.no_shows += booking.status == BookingStatus.RELEASED
+    if booking.status in HOLDING_STATUSES:
+        counts.booked_minutes += _minutes(booking.start, booking.end)
+    check_in = _check_in_of(booking)
+    if check_in is not None:
+        counts.check_ins += 1
+        left = check_in.checked_out_at or max(booking.end, check_in.checked_in_at)
+        counts.checked_in_minutes += _minutes(check_in.checked_in_at, left)
+
+
 def _check_in_of(booking: Booking) -> CheckIn | None:
     try:
         return booking.check_in
@@ -172,6 +217,54 @@ def _store(
         UsageStatistic.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
 
 
+def _store_buildings(organization_id: int, buildings: dict[_BuildingCell, _BuildingCounts]) -> None:
+    """Add the counts to the building rows, creating the rows that don't exist yet.
+
+    Adding distinct people is exact only because the only rows counted twice for a day are
+    erasure's: `fold_bookings` gets all bookings of one person, which are deleted right after,
+    so that person is not among the people the nightly count of the day finds.
+    """
+    if not buildings:
+        return
+    building_ids = {cell.building_id for cell in buildings}
+    # Resources have no history: what is bookable when the day is counted stands for the day.
+    resources = {
+        (row["floor__building_id"], row["kind"]): row["n"]
+        for row in Resource.objects.filter(floor__building_id__in=building_ids, is_active=True)
+        .values("floor__building_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    existing = {
+        _BuildingCell(row.building_id, row.date, row.resource_kind): row
+        for row in BuildingDayStatistic.objects.select_for_update().filter(
+            building_id__in=building_ids, date__in={cell.date for cell in buildings}
+        )
+    }
+    names = ["bookings", "check_ins", "no_shows", "booked_minutes", "checked_in_minutes"]
+    to_update, to_create = [], []
+    for cell, counts in buildings.items():
+        row = existing.get(cell)
+        if row is None:
+            row = BuildingDayStatistic(
+                organization_id=organization_id,
+                building_id=cell.building_id,
+                date=cell.date,
+                resource_kind=cell.kind,
+            )
+            to_create.append(row)
+        else:
+            to_update.append(row)
+        row.people += len(counts.user_ids)
+        for name in names:
+            setattr(row, name, getattr(row, name) + getattr(counts, name))
+        row.resources = resources.get((cell.building_id, cell.kind), 0)
+    BuildingDayStatistic.objects.bulk_update(
+        to_update, ["people", "resources", *names], batch_size=BATCH_SIZE
+    )
+    BuildingDayStatistic.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+
+
 def _with_resources(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
     return queryset.select_related("resource__floor__building", "check_in")
 
@@ -179,11 +272,14 @@ def _with_resources(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
 def _count_and_store(organization_id: int, bookings) -> int:
     cells: dict[_Cell, _Counts] = {}
     meta: dict[int, _ResourceInfo] = {}
+    buildings: dict[_BuildingCell, _BuildingCounts] = {}
     counted = 0
     for booking in bookings:
         _count_into(cells, meta, booking)
+        _count_building_into(buildings, booking)
         counted += 1
     _store(organization_id, cells, meta)
+    _store_buildings(organization_id, buildings)
     return counted
 
 
@@ -217,7 +313,8 @@ def fold_bookings(*, organization_id: int, bookings: list[Booking]) -> int:
     """Add these bookings of days not counted yet to the statistics; return how many.
 
     The caller deletes them in the same transaction, so the later count of their day
-    doesn't see them again.
+    doesn't see them again. Pass all bookings of one person at a time: their building rows
+    add this person to the people the later count finds (see `_store_buildings`).
     """
     return _count_and_store(organization_id, bookings)
 
