@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from bookings.management.commands.seed_demo import DEMO_PASSWORD, SUPERUSER_EMAIL
-from bookings.models import Booking, BookingPolicy, OpeningHours
+from bookings.models import Booking, BookingPolicy, BookingStatus, OpeningHours
 from bookings.services import cancel_booking
 from locations.models import Building, Floor, Resource, ResourceKind, Zone
 from profiles.models import EmailDomain, Organization, Profile, Role, User
@@ -183,7 +183,10 @@ def test_some_people_opted_in_to_being_visible_and_others_did_not(acme):
 def test_bookings_fill_the_coming_two_weeks_for_both_organisations(acme, globex):
     now = timezone.now()
     for organization in (acme, globex):
-        bookings = Booking.objects.for_organization(organization)
+        # The past weeks are history, played out for the dashboard (tested below).
+        bookings = Booking.objects.for_organization(organization).filter(
+            start__gte=now - timedelta(minutes=30)
+        )
         days = {booking.start.date() for booking in bookings}
 
         assert bookings.filter(resource_kind=ResourceKind.DESK).exists()
@@ -195,7 +198,9 @@ def test_bookings_fill_the_coming_two_weeks_for_both_organisations(acme, globex)
 
 
 def test_desk_bookings_lie_on_half_hours_in_the_buildings_opening_hours(acme):
-    desk_bookings = Booking.objects.for_organization(acme).filter(resource_kind=ResourceKind.DESK)
+    desk_bookings = Booking.objects.for_organization(acme).filter(
+        resource_kind=ResourceKind.DESK, status=BookingStatus.CONFIRMED
+    )
     for booking in desk_bookings.select_related("resource__floor__building"):
         building = booking.resource.floor.building
         start = timezone.localtime(booking.start, building.tz)
@@ -275,3 +280,14 @@ def test_output_lists_the_password_and_every_login_with_its_role(output):
             assert "superuser" in line
         else:
             assert str(user.membership.get_role_display()) in line
+
+
+def test_the_past_weeks_are_played_out_and_counted_for_the_dashboard(acme):
+    from privacy.models import BuildingDayStatistic
+
+    past = Booking.objects.for_organization(acme).filter(
+        start__lt=timezone.now() - timedelta(days=1)
+    )
+    assert past.filter(status=BookingStatus.COMPLETED).exists()
+    assert past.filter(status=BookingStatus.RELEASED).exists()
+    assert BuildingDayStatistic.objects.filter(organization_id=acme.pk, people__gte=5).exists()

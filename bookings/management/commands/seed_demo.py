@@ -14,13 +14,22 @@ from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import HOLDING_STATUSES, Booking, BookingPolicy, OpeningHours
-from bookings.services import BookingError, create_booking
+from bookings.models import (
+    HOLDING_STATUSES,
+    Booking,
+    BookingPolicy,
+    BookingStatus,
+    CheckInMethod,
+    OpeningHours,
+)
+from bookings.services import BookingError, check_in, check_out, create_booking, release_no_shows
 from locations.models import Amenity, Building, Floor, Resource, ResourceKind, Zone
 from locations.plan_images import (
     Area,
@@ -39,6 +48,9 @@ from profiles.services import create_member
 DEMO_PASSWORD = "demo-desk-booking"  # noqa: S105
 SUPERUSER_EMAIL = "admin@officebooking.test"
 BOOKING_DAYS = 14
+# Past working days played out (booked, checked in or not, checked out) for the dashboard.
+HISTORY_DAYS = 28
+CHECK_IN_SHARE = 0.85
 # Share of working days a person comes in, and of those a driver parks at the office.
 ATTENDANCE = 0.65
 PARKING_SHARE = 0.7
@@ -360,9 +372,17 @@ class Command(BaseCommand):
         for spec in DEMO_ORGANIZATIONS:
             with transaction.atomic():
                 organization = seed_organization(spec, now=now, password_hash=password_hash)
+            # Outside that transaction: each past booking commits on its own, so its e-mails
+            # are handled (and swallowed) while seed_history says so.
+            played = seed_history(spec, organization, now=now)
+            with transaction.atomic():
                 ledger = seed_bookings(spec, organization, now=now)
             added, refused = added + ledger.added, refused + ledger.refused
+            if played:
+                self.stdout.write(f"{spec.name}: {played} past booking(s) played out.")
         ensure_superuser(password_hash)
+        # Count the past days into the anonymous statistics the dashboard reads.
+        call_command("aggregate_statistics", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {added} booking(s) added for the next {BOOKING_DAYS} days"
@@ -687,27 +707,80 @@ class Ledger:
         self.resource_days.add((resource.pk, day))
 
 
+def seed_history(spec: OrganizationSpec, organization: Organization, *, now: datetime) -> int:
+    """Play out the past weeks through the services, as each day would have gone.
+
+    Once only: an organisation with bookings before today already has its history.
+    """
+    today_start = datetime.combine(timezone.localdate(now), time(0), tzinfo=now.tzinfo)
+    if Booking.objects.for_organization(organization).filter(start__lt=today_start).exists():
+        return 0
+    users = _users_of(spec)
+    played = 0
+    # Nobody is told about no-shows from before the demo existed.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for building in Building.objects.for_organization(organization):
+            today = timezone.localdate(now, building.tz)
+            for offset in range(HISTORY_DAYS, 0, -1):
+                day = today - timedelta(days=offset)
+                if day.weekday() >= 5:
+                    continue
+                # Booked early that morning, in the building's own time zone.
+                morning = datetime.combine(day, time(5), tzinfo=building.tz)
+                ledger = Ledger(organization, now=morning)
+                book_building_day(ledger, spec, building, users, day)
+                played += ledger.added
+                for booking in Booking.objects.filter(
+                    resource__floor__building=building,
+                    status=BookingStatus.CONFIRMED,
+                    created_at=morning,
+                ):
+                    play_booking(booking)
+                release_no_shows(now=datetime.combine(day, time(23), tzinfo=building.tz))
+    return played
+
+
+def play_booking(booking: Booking) -> None:
+    """Check the person in (mostly) and out, at times drawn from the booking itself."""
+    rng = random.Random(f"history/{booking.pk}")
+    if rng.random() > CHECK_IN_SHARE:
+        return
+    arrived = booking.start + timedelta(minutes=rng.randrange(0, 10))
+    left = booking.end - timedelta(minutes=rng.randrange(0, 60))
+    try:
+        check_in(booking=booking, method=CheckInMethod.QR, now=arrived)
+    except BookingError:
+        return  # Outside its check-in window after all: it becomes a no-show.
+    check_out(booking=booking, now=max(left, arrived + timedelta(minutes=30)))
+
+
 def seed_bookings(spec: OrganizationSpec, organization: Organization, *, now: datetime) -> Ledger:
     """Book desks, parking and meetings for the coming working days."""
     ledger = Ledger(organization, now=now)
-    users = {
-        user.email: user
-        for user in User.objects.filter(email__in=[p.email for p in spec.people]).select_related(
-            "membership__organization"
-        )
-    }
+    users = _users_of(spec)
     for building in Building.objects.for_organization(organization):
-        people = [(p, users[p.email]) for p in spec.people if p.home == building.name]
-        resources = list(
-            Resource.objects.filter(floor__building=building, is_active=True)
-            .select_related("zone", "floor__building")
-            .order_by("floor__level", "code")
-        )
         for day in working_days(building.tz, now=now):
-            book_office_day(ledger, people, resources, day, tz=building.tz)
-            present = [user for _, user in people if ledger.has(user, ResourceKind.DESK, day)]
-            book_meetings(ledger, present, resources, day, tz=building.tz, key=building.name)
+            book_building_day(ledger, spec, building, users, day)
     return ledger
+
+
+def _users_of(spec: OrganizationSpec) -> dict[str, User]:
+    people = User.objects.filter(email__in=[p.email for p in spec.people])
+    return {user.email: user for user in people.select_related("membership__organization")}
+
+
+def book_building_day(
+    ledger: Ledger, spec: OrganizationSpec, building: Building, users: dict, day: date
+) -> None:
+    people = [(p, users[p.email]) for p in spec.people if p.home == building.name]
+    resources = list(
+        Resource.objects.filter(floor__building=building, is_active=True)
+        .select_related("zone", "floor__building")
+        .order_by("floor__level", "code")
+    )
+    book_office_day(ledger, people, resources, day, tz=building.tz)
+    present = [user for _, user in people if ledger.has(user, ResourceKind.DESK, day)]
+    book_meetings(ledger, present, resources, day, tz=building.tz, key=building.name)
 
 
 def working_days(tz: ZoneInfo, *, now: datetime) -> list[date]:
