@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -25,7 +26,10 @@ WORKING_DAY_MINUTES = 8 * 60
 
 class DashboardFilterForm(forms.Form):
     building = forms.ModelChoiceField(queryset=Building.objects.none(), label=_("Building"))
-    kind = forms.ChoiceField(choices=ResourceKind.choices, label=_("Kind"))
+    kind = forms.ChoiceField(
+        choices=[(value, capfirst(label)) for value, label in ResourceKind.choices],
+        label=_("Kind"),
+    )
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -272,18 +272,32 @@ ACME = OrganizationSpec(
         Person("femke@acme.example", "Femke de Vries", AMS, FM, "open", default_building=True),
         Person("daan@acme.example", "Daan Jansen", AMS, FM, "findable", drives=True),
         Person("marcus@acme.example", "Marcus Johnson", NYC, FM, "open", default_building=True),
-        Person("anna@acme.example", "Anna Visser", AMS, privacy="open", drives=True),
-        Person("bram@acme.example", "Bram Smit", AMS, privacy="findable"),
-        Person("chloe@acme.example", "Chloé Meijer", AMS, privacy="open"),
+        Person(
+            "anna@acme.example",
+            "Anna Visser",
+            AMS,
+            privacy="open",
+            drives=True,
+            default_building=True,
+        ),
+        Person("bram@acme.example", "Bram Smit", AMS, privacy="findable", default_building=True),
+        Person("chloe@acme.example", "Chloé Meijer", AMS, privacy="open", default_building=True),
         Person("emma@acme.example", "Emma de Boer", AMS, default_building=True),
         Person("finn@acme.example", "Finn Mulder", AMS, drives=True),
-        Person("hana@acme.example", "Hana Yılmaz", AMS, privacy="open"),
+        Person("hana@acme.example", "Hana Yılmaz", AMS, privacy="open", default_building=True),
         Person("jesse@acme.example", "Jesse Bos", AMS, default_building=True),
-        Person("lotte@acme.example", "Lotte Vos", AMS, privacy="findable"),
+        Person("lotte@acme.example", "Lotte Vos", AMS, privacy="findable", default_building=True),
         Person("milan@acme.example", "Milan Peters", AMS, drives=True),
-        Person("noah@acme.example", "Noah Hendriks", AMS, privacy="open"),
+        Person("noah@acme.example", "Noah Hendriks", AMS, privacy="open", default_building=True),
         Person("sara@acme.example", "Sara El Amrani", AMS, default_building=True),
-        Person("tim@acme.example", "Tim van Dijk", AMS, privacy="open", drives=True),
+        Person(
+            "tim@acme.example",
+            "Tim van Dijk",
+            AMS,
+            privacy="open",
+            drives=True,
+            default_building=True,
+        ),
         Person("aisha@acme.example", "Aisha Patel", NYC, privacy="open"),
         Person("ben@acme.example", "Ben Carter", NYC, default_building=True),
         Person("carmen@acme.example", "Carmen Rodríguez", NYC, privacy="findable"),
@@ -630,8 +644,26 @@ def ensure_people(
         set_privacy(user, person, buildings)
 
 
+# Where demo people live, with weights: enough in a few areas to show in the mobility figures
+# (k = 5), and a scattering that is merged into "other".
+POSTAL_CODES = {
+    "Amsterdam HQ": [("1011 AB", 6), ("1071 KL", 3), ("1093 TR", 1), ("2011 HP", 1)],
+    "New York": [("10001", 5), ("11201", 3), ("07302", 2)],
+    "Globex House": [("SW1A 1AA", 3), ("E1 6AN", 2)],
+}
+
+
+def demo_postal_code(person: Person) -> str:
+    codes = POSTAL_CODES.get(person.home, [])
+    if not codes:
+        return ""
+    values, weights = zip(*codes, strict=True)
+    return random.Random(f"home/{person.email}").choices(values, weights=weights)[0]
+
+
 def set_privacy(user: User, person: Person, buildings: dict[str, Building]) -> None:
     profile = user.profile
+    profile.postal_code = demo_postal_code(person)
     findable, name_on_plans, share_presence = PRIVACY[person.privacy]
     profile.findable = findable
     profile.name_on_plans = name_on_plans
@@ -639,6 +671,7 @@ def set_privacy(user: User, person: Person, buildings: dict[str, Building]) -> N
     profile.default_building = buildings[person.home] if person.default_building else None
     profile.save(
         update_fields=[
+            "postal_code",
             "findable",
             "name_on_plans",
             "share_presence_by_default",
