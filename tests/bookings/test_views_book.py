@@ -286,3 +286,30 @@ def test_a_colleagues_booking_cannot_be_changed(client, employee, colleague, des
     booking = BookingFactory(resource=desk, user=colleague)
     client.force_login(employee)
     assert client.get(reverse("change_booking", args=[booking.pk])).status_code == 404
+
+
+def test_the_home_page_takes_few_queries_however_busy(
+    client, employee, colleague, floor, django_assert_max_num_queries
+):
+    from tests.factories import ResourceFactory
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    desks = ResourceFactory.create_batch(6, floor=floor)
+    for offset, desk in enumerate(desks):
+        start = now + timedelta(days=offset)
+        BookingFactory(resource=desk, user=employee, start=start, end=start + timedelta(hours=1))
+        FavoriteResource.objects.create(
+            user=employee, resource=desk, organization=desk.organization
+        )
+    CheckInFactory(
+        booking__resource=desks[0],
+        booking__user=colleague,
+        booking__start=now + timedelta(hours=2),
+        booking__end=now + timedelta(hours=3),
+        shares_presence=True,
+    )
+    client.force_login(employee)
+    client.get(reverse("home"))
+    # Session and user, upcoming bookings, favourites, colleagues present.
+    with django_assert_max_num_queries(6):
+        client.get(reverse("home"))
