@@ -313,3 +313,19 @@ def test_the_home_page_takes_few_queries_however_busy(
     # Session and user, upcoming bookings, favourites, colleagues present.
     with django_assert_max_num_queries(6):
         client.get(reverse("home"))
+
+
+def test_my_bookings_takes_few_queries_however_many(
+    client, employee, floor, django_assert_max_num_queries
+):
+    from tests.factories import ResourceFactory
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    for offset, desk in enumerate(ResourceFactory.create_batch(8, floor=floor)):
+        start = now + timedelta(days=offset - 4)
+        BookingFactory(resource=desk, user=employee, start=start, end=start + timedelta(hours=1))
+    client.force_login(employee)
+    client.get(reverse("my_bookings"))
+    # Session and user, upcoming, past.
+    with django_assert_max_num_queries(5):
+        client.get(reverse("my_bookings"))
