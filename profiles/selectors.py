@@ -1,6 +1,6 @@
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -98,23 +98,20 @@ def search_colleagues(
         return []
 
     now = now or timezone.now()
-    local_now = timezone.localtime(now)
-    today = local_now.date()
-    tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=local_now.tzinfo)
-    week_end = datetime.combine(
-        today + timedelta(days=7 - today.weekday()), time(0), tzinfo=local_now.tzinfo
-    )
-
     named = [pk for pk, hit in hits.items() if may_see_name_on_plan(viewer, hit.person)]
+    # A week from now covers the rest of this week in every time zone; "today" and "this
+    # week" are then the days of each booking's own building.
     bookings = registry.holding_bookings(
-        organization=organization, person_ids=named, start=now, end=week_end
+        organization=organization, person_ids=named, start=now, end=now + timedelta(days=8)
     )
     for booking in bookings:
-        hit = hits[booking.user_id]
-        if booking.start < tomorrow:
-            hit.bookings_today.append(booking)
-        else:
-            hit.bookings_this_week.append(booking)
+        tz = booking.resource.floor.building.tz
+        today = timezone.localtime(now, tz).date()
+        day = timezone.localtime(booking.start, tz).date()
+        if day <= today:
+            hits[booking.user_id].bookings_today.append(booking)
+        elif day <= today + timedelta(days=6 - today.weekday()):
+            hits[booking.user_id].bookings_this_week.append(booking)
 
     check_ins = registry.open_check_ins(organization=organization, person_ids=list(hits))
     for check_in in check_ins:
