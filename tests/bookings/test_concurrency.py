@@ -1,15 +1,15 @@
 """No double booking under concurrent load, on PostgreSQL with one connection per thread."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from bookings.models import Booking, BookingStatus
 from bookings.services import BookingError, create_booking
 from tests.bookings.conftest import NOW, at
 from tests.factories import BookingFactory, ResourceFactory, UserFactory
+from tests.threads import run_at_once
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -23,28 +23,6 @@ def _postgresql_only():
         pytest.fail("The concurrency tests need PostgreSQL: run them with make test.")
 
 
-def run_at_once(attempts):
-    """Run each callable in its own thread and connection, released together by a barrier."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def worker(index, attempt):
-        try:
-            barrier.wait()
-            outcomes[index] = attempt()
-        except BookingError as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_twenty_people_booking_one_desk_at_once_get_exactly_one_booking(organization, desk):
     people = UserFactory.create_batch(THREADS, organization=organization)
     building = desk.floor.building
@@ -56,7 +34,9 @@ def test_twenty_people_booking_one_desk_at_once_get_exactly_one_booking(organiza
             user=person, resource=desk, start=start, end=start + timedelta(hours=4), now=NOW
         )
 
-    outcomes = run_at_once([attempt(person, i) for i, person in enumerate(people)])
+    outcomes = run_at_once(
+        [attempt(person, i) for i, person in enumerate(people)], expected=BookingError
+    )
 
     assert sum(isinstance(o, Booking) for o in outcomes) == 1
     assert sum(isinstance(o, BookingError) for o in outcomes) == THREADS - 1
@@ -74,7 +54,9 @@ def test_one_person_booking_twenty_desks_at_once_gets_one_against_a_limit_of_one
             user=employee, resource=desk, start=start, end=start + timedelta(hours=1), now=NOW
         )
 
-    outcomes = run_at_once([attempt(desk, i) for i, desk in enumerate(desks)])
+    outcomes = run_at_once(
+        [attempt(desk, i) for i, desk in enumerate(desks)], expected=BookingError
+    )
 
     assert sum(isinstance(o, Booking) for o in outcomes) == 1
     assert all(isinstance(o, BookingError) for o in outcomes if not isinstance(o, Booking))

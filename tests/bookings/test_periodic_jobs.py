@@ -1,9 +1,8 @@
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, CheckIn
@@ -18,6 +17,7 @@ from tests.factories import (
     OpeningHoursFactory,
     ResourceFactory,
 )
+from tests.threads import run_at_once
 
 # A Thursday; 2025-03-30, the Sunday after, is the spring DST change in Europe/Amsterdam.
 THURSDAY = date(2025, 3, 27)
@@ -261,21 +261,7 @@ def test_two_workers_racing_the_end_of_day_check_each_person_out_exactly_once(fl
             checked_in_at=start,
         )
     night = at(building, THURSDAY + timedelta(days=1), "01:00")
-    barrier = threading.Barrier(2)
-    counts = []
-
-    def worker():
-        try:
-            barrier.wait()
-            counts.append(check_out_at_end_of_day(now=night))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = run_at_once([lambda: check_out_at_end_of_day(now=night)] * 2)
 
     assert sum(counts) == 40
     assert not CheckIn.objects.filter(checked_out_at__isnull=True).exists()

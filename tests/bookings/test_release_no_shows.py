@@ -1,15 +1,15 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus
 from bookings.services import release_no_shows
 from locations.models import ResourceKind
 from tests.factories import BookingFactory, BookingPolicyFactory, ResourceFactory
+from tests.threads import run_at_once
 
 
 @pytest.mark.django_db
@@ -70,21 +70,7 @@ def test_two_workers_racing_release_each_booking_exactly_once(floor, organizatio
     desks = ResourceFactory.create_batch(60, floor=floor)
     bookings = [BookingFactory(resource=desk) for desk in desks]
     later = max(b.start for b in bookings) + timedelta(hours=1)
-    barrier = threading.Barrier(2)
-    counts = []
-
-    def worker():
-        try:
-            barrier.wait()
-            counts.append(release_no_shows(now=later))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = run_at_once([lambda: release_no_shows(now=later)] * 2)
 
     assert sum(counts) == 60
     released = Booking.objects.filter(status=BookingStatus.RELEASED)
