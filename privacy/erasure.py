@@ -96,31 +96,27 @@ def _erase_bookings(user: User, now: datetime, summary: ErasureSummary) -> None:
     Booking.objects.filter(booked_by=user).update(booked_by=None)
 
 
+Eraser = Callable[[User, datetime, ErasureSummary], None]
+
+
+def _delete_theirs(model) -> Eraser:
+    """Return an eraser that deletes the person's rows of `model`, which holds nothing else."""
+
+    def erase(user: User, now: datetime, summary: ErasureSummary) -> None:
+        model.objects.filter(user=user).delete()
+
+    return erase
+
+
 def _erase_check_ins(user: User, now: datetime, summary: ErasureSummary) -> None:
     # Counted and deleted with their bookings; anything left (there should be nothing) goes.
     CheckIn.objects.filter(user=user).delete()
-
-
-def _erase_favourites(user: User, now: datetime, summary: ErasureSummary) -> None:
-    FavoriteResource.objects.filter(user=user).delete()
-
-
-def _erase_calendar_feeds(user: User, now: datetime, summary: ErasureSummary) -> None:
-    CalendarFeed.objects.filter(user=user).delete()
 
 
 def _erase_profile(user: User, now: datetime, summary: ErasureSummary) -> None:
     for profile in Profile.objects.filter(user=user):
         _delete_file_on_commit(profile.picture.name)
         profile.delete()
-
-
-def _erase_membership(user: User, now: datetime, summary: ErasureSummary) -> None:
-    Membership.objects.filter(user=user).delete()
-
-
-def _erase_api_tokens(user: User, now: datetime, summary: ErasureSummary) -> None:
-    ApiToken.objects.filter(user=user).delete()
 
 
 def _erase_data_exports(user: User, now: datetime, summary: ErasureSummary) -> None:
@@ -135,17 +131,9 @@ def _erase_staff_accesses(user: User, now: datetime, summary: ErasureSummary) ->
     StaffAccess.objects.filter(staff=user).update(staff=None)
 
 
-def _erase_email_addresses(user: User, now: datetime, summary: ErasureSummary) -> None:
-    EmailAddress.objects.filter(user=user).delete()
-
-
 def _erase_social_accounts(user: User, now: datetime, summary: ErasureSummary) -> None:
     # Their tokens cascade.
     SocialAccount.objects.filter(user=user).delete()
-
-
-def _erase_authenticators(user: User, now: datetime, summary: ErasureSummary) -> None:
-    Authenticator.objects.filter(user=user).delete()
 
 
 def _erase_admin_log(user: User, now: datetime, summary: ErasureSummary) -> None:
@@ -175,24 +163,22 @@ def _erase_user(user: User, now: datetime, summary: ErasureSummary) -> None:
     User.objects.filter(pk=user.pk).delete()
 
 
-Eraser = Callable[[User, datetime, ErasureSummary], None]
-
 # In the order they run: bookings are counted while profile and membership still exist;
 # log entries about the profile are found before it goes; the user row goes last.
 ERASERS: dict[str, Eraser] = {
     "bookings.booking": _erase_bookings,
     "bookings.checkin": _erase_check_ins,
-    "bookings.favoriteresource": _erase_favourites,
-    "bookings.calendarfeed": _erase_calendar_feeds,
+    "bookings.favoriteresource": _delete_theirs(FavoriteResource),
+    "bookings.calendarfeed": _delete_theirs(CalendarFeed),
     "admin.logentry": _erase_admin_log,
     "profiles.profile": _erase_profile,
-    "profiles.membership": _erase_membership,
-    "profiles.apitoken": _erase_api_tokens,
+    "profiles.membership": _delete_theirs(Membership),
+    "profiles.apitoken": _delete_theirs(ApiToken),
     "privacy.dataexport": _erase_data_exports,
     "privacy.staffaccess": _erase_staff_accesses,
-    "account.emailaddress": _erase_email_addresses,
+    "account.emailaddress": _delete_theirs(EmailAddress),
     "socialaccount.socialaccount": _erase_social_accounts,
-    "mfa.authenticator": _erase_authenticators,
+    "mfa.authenticator": _delete_theirs(Authenticator),
     "sessions.session": _erase_sessions,
     "profiles.user": _erase_user,
 }
