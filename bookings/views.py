@@ -27,6 +27,7 @@ from bookings.services import (
     toggle_favourite,
 )
 from locations.models import Resource
+from officebooking.http import safe_next_url
 from profiles.decorators import member_required
 from profiles.models import STAFF_ROLES
 
@@ -239,7 +240,7 @@ def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
         response = HttpResponse(status=204)
         trigger_client_event(response, "bookingChanged")
         return response
-    return redirect(request.POST.get("next") or reverse("my_bookings"))
+    return redirect(safe_next_url(request, reverse("my_bookings")))
 
 
 @member_required
@@ -295,7 +296,7 @@ def favourite(request: HttpRequest, resource_id: int) -> HttpResponse:
             "bookings/partials/favourite_button.html",
             {"resource": resource, "is_favourite": is_favourite},
         )
-    return redirect(request.POST.get("next") or reverse("home"))
+    return redirect(safe_next_url(request, reverse("home")))
 
 
 @require_POST

@@ -12,11 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from locations.models import Building
+from officebooking.http import safe_next_url
 from privacy.context_processors import CONSENT_CHOICES, CONSENT_COOKIE
 from privacy.forms import ContactForm, NearMeForm
 from profiles.decorators import member_required
@@ -141,12 +141,7 @@ def consent(request: HttpRequest) -> HttpResponse:
     choice = request.POST.get("consent")
     if choice not in CONSENT_CHOICES:
         return HttpResponseBadRequest()
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("cookie_settings")
-    response = redirect(next_url)
+    response = redirect(safe_next_url(request, reverse("cookie_settings")))
     response.set_cookie(
         CONSENT_COOKIE,
         choice,

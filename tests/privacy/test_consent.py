@@ -101,6 +101,12 @@ def test_consent_never_leads_to_another_site(client, matomo):
     assert response["Location"] == reverse("cookie_settings")
 
 
+def test_consent_with_a_bare_word_as_next_leads_to_the_cookie_settings(client, matomo):
+    response = client.post(reverse("consent"), {"consent": "no", "next": "elsewhere"})
+
+    assert response["Location"] == reverse("cookie_settings")
+
+
 def test_an_answer_other_than_yes_or_no_is_refused(client, matomo):
     response = client.post(reverse("consent"), {"consent": "maybe"})
 
