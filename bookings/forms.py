@@ -1,6 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,17 @@ from bookings.selectors import (
 from bookings.widgets import FastCheckboxes, FastSelect
 from locations.models import Amenity, Building, Floor, Resource, ResourceKind, Zone
 from profiles.models import Organization, User
+
+# Bookings lie at most a year ahead (BookingPolicy.max_days_ahead), so a day further away in
+# either direction is a typo or a probe; at the calendar's edges (9999-12-31 until 00:00, year 1
+# at midnight east of UTC) the period would not even fit in a datetime (OverflowError).
+MAX_DAYS_AWAY = 2 * 366
+
+
+def validate_day_in_reach(day: date) -> None:
+    if abs((day - timezone.localdate()).days) > MAX_DAYS_AWAY:
+        raise ValidationError(_("Choose a date within two years of today."), code="out_of_reach")
+
 
 PRESETS = [("day", _("Full day")), ("morning", _("Morning")), ("afternoon", _("Afternoon"))]
 
@@ -41,7 +53,10 @@ class FindForm(forms.Form):
     """The filters of the find page. Every field is optional: the defaults fill the gaps."""
 
     date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day_in_reach],
     )
     start = forms.TimeField(
         label=_("From"),
@@ -227,6 +242,14 @@ class BookForm(forms.Form):
         else:
             del self.fields["for_user"]
 
+    def clean_days(self) -> list[date]:
+        # The dialog offers the searched day even beyond the horizon, so a day comes from the
+        # URL: check it like any typed date.
+        days = self.cleaned_data["days"]
+        for day in days:
+            validate_day_in_reach(day)
+        return days
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
@@ -246,7 +269,11 @@ class BookForm(forms.Form):
 class ChangeForm(forms.Form):
     """Move an upcoming booking to another day, other times or another place of its kind."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day_in_reach],
+    )
     start = forms.TimeField(
         label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
     )
