@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django.utils.cache import patch_cache_control
 
 
 class HtmxLoginRedirectMiddleware:
@@ -21,4 +22,26 @@ class HtmxLoginRedirectMiddleware:
             redirect = HttpResponse(status=204)
             redirect["HX-Redirect"] = location
             return redirect
+        return response
+
+
+class PrivateResponseHeadersMiddleware:
+    """Keep signed-in pages out of every cache, and tell browsers which features pages use.
+
+    A signed-in page shows someone's bookings, colleagues or profile: without Cache-Control a
+    shared proxy or the browser's disk may keep it for whoever comes next. Views that chose
+    their own caching (the floor plan, the calendar feed, the manifest) keep it. Static files
+    never get here: WhiteNoise answers them further up.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # request.user is read after the view: the API's token authentication sets it there.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "officebooking.middleware.HtmxLoginRedirectMiddleware",
+    "officebooking.middleware.PrivateResponseHeadersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -293,6 +294,27 @@ SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Browser features pages may use: "near me" asks for the position; nothing else is needed
+# (scanning a desk's QR code happens in the phone's camera app, not in our pages).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=({allowed})"
+    for feature, allowed in {
+        "geolocation": "self",
+        "camera": "",
+        "microphone": "",
+        "display-capture": "",
+        "payment": "",
+        "usb": "",
+        "serial": "",
+        "hid": "",
+        "bluetooth": "",
+        "midi": "",
+        "accelerometer": "",
+        "gyroscope": "",
+        "magnetometer": "",
+        "browsing-topics": "",
+    }.items()
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
