@@ -1,8 +1,13 @@
 """The one JSON API; each app adds its router here."""
 
+import logging
+import math
+
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError, Throttled, ValidationError
 
 from bookings.api import router as bookings_router
 
@@ -22,6 +27,8 @@ api = NinjaAPI(
 )
 
 api.add_router("/v1/", bookings_router)
+
+logger = logging.getLogger(__name__)
 
 # Where ninja found the value; the rest of the error's "loc" is the field.
 PARAMETER_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
@@ -52,6 +59,18 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Ninja answers a body it can't parse with HttpError(400); give it the shape of any other
     # bad input, so the app reads one kind of 400.
     if exc.status_code != 400:
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        if isinstance(exc, Throttled) and exc.wait is not None:
+            # Whole seconds (RFC 9110), rounded up so the retry lands in the next window.
+            response["Retry-After"] = str(math.ceil(exc.wait))
+        return response
     detail = [{"field": "body", "message": str(exc)}]
     return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django would answer 400 with an HTML page; the app reads JSON, and 413 says what it is.
+    logger.warning("API request body too large: %s", request.path)
+    detail = _("The request body is too large.")
+    return api.create_response(request, {"detail": detail}, status=413)

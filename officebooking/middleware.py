@@ -1,7 +1,12 @@
+import json
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.cache import patch_cache_control
+
+# Where officebooking/urls.py mounts the NinjaAPI.
+API_PATH_PREFIX = "/api/"
 
 
 class HtmxLoginRedirectMiddleware:
@@ -44,4 +49,29 @@ class PrivateResponseHeadersMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class ApiJsonErrorsMiddleware:
+    """Give every error under /api/ the API's JSON shape, `{"detail": "..."}`.
+
+    Ninja shapes the errors of its own operations; the others come from Django as HTML pages:
+    an unknown path (404), a method the path lacks (405, with an empty body), an uncaught
+    exception (500). The phone app reads JSON only. The body is replaced in place, so the
+    headers other middleware set (Allow, security headers) stay.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PATH_PREFIX)
+            and response.status_code >= 400
+            and not response.streaming
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            response.content = json.dumps({"detail": response.reason_phrase})
+            response["Content-Type"] = "application/json; charset=utf-8"
         return response

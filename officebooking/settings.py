@@ -74,6 +74,10 @@ if OFFICEBOOKING_ANALYTICS_URL and OFFICEBOOKING_ANALYTICS_KIND not in {"matomo"
         "OFFICEBOOKING_ANALYTICS_KIND must be matomo or plausible, "
         f"not {OFFICEBOOKING_ANALYTICS_KIND!r}"
     )
+# JSON API requests per minute, counted before the token is looked up: per token (a phone
+# repeats a beacon report) and per client address (all phones of an office behind one NAT).
+OFFICEBOOKING_API_RATE_PER_TOKEN = env_int("OFFICEBOOKING_API_RATE_PER_TOKEN", 30)
+OFFICEBOOKING_API_RATE_PER_IP = env_int("OFFICEBOOKING_API_RATE_PER_IP", 120)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -102,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "officebooking.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
