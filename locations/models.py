@@ -305,7 +305,15 @@ class Beacon(models.Model):
         verbose_name_plural = _("beacons")
         ordering = ["resource", "major", "minor"]
         constraints = [
-            models.UniqueConstraint(fields=["uuid", "major", "minor"], name="beacon_unique")
+            # Per organisation: beacons ship with their maker's default UUID, so two customers
+            # may own the same identity, and a global constraint would tell one the other's.
+            models.UniqueConstraint(
+                fields=["organization", "uuid", "major", "minor"],
+                name="beacon_unique_per_organization",
+                violation_error_message=_(
+                    "Your organisation already has a beacon with this UUID, major and minor."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
