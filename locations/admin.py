@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from locations.models import Amenity, Beacon, Building, Closure, Floor, Resource, Zone
 from locations.qr import checkin_url, qr_png, qr_svg, svg_data_uri
-from locations.services import rotate_checkin_token, save_closure
+from locations.services import rotate_checkin_token, save_closure, save_floor
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline, scope_queryset
 
 # Three across, four down: labels of 63 × 69 mm on A4, big enough to scan from a chair.
@@ -100,6 +100,10 @@ class FloorAdmin(OrganizationScopedAdmin):
         # by organisation too.
         resources = scope_queryset(Resource.objects.filter(floor__in=queryset), request)
         return _qr_sheet(request, resources, title=gettext("Check-in QR codes by floor"))
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: it deletes a replaced plan's file once the change commits.
+        save_floor(floor=obj)
 
     @admin.display(description=_("plan preview"))
     def plan_preview(self, floor: Floor) -> str:

@@ -1,6 +1,7 @@
+from django.core.files.storage import Storage
 from django.db import transaction
 
-from locations.models import Closure, Resource, new_checkin_token
+from locations.models import Closure, Floor, Resource, new_checkin_token
 from locations.signals import closure_saved
 
 
@@ -17,6 +18,27 @@ def save_closure(*, closure: Closure) -> Closure:
     # land together or not at all.
     closure_saved.send(sender=Closure, closure=closure)
     return closure
+
+
+@transaction.atomic
+def save_floor(*, floor: Floor) -> Floor:
+    """Validate and save a floor; a plan it replaces or clears is deleted once that commits."""
+    floor.full_clean()
+    old_plan = ""
+    if floor.pk:
+        # Locked: two people replacing the plan at once would otherwise both delete the
+        # original, and the first one's new plan would stay on disk for ever.
+        stored = Floor.objects.select_for_update().filter(pk=floor.pk)
+        old_plan = stored.values_list("plan_image", flat=True).first() or ""
+    floor.save()
+    if old_plan and old_plan != floor.plan_image.name:
+        delete_file_on_commit(floor.plan_image.storage, old_plan)
+    return floor
+
+
+def delete_file_on_commit(storage: Storage, name: str) -> None:
+    """Delete a stored file once the transaction commits; a rollback still needs it."""
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 def rotate_checkin_token(*, resource: Resource) -> Resource:

@@ -34,4 +34,12 @@ def read_image_size(file) -> tuple[int, int]:
 
 
 def validate_plan_image(file) -> None:
+    if getattr(file, "_committed", False):
+        # A stored plan was checked when it was uploaded; it only has to still be there.
+        if not file.storage.exists(file.name):
+            raise ValidationError(
+                _("The stored floor plan is missing. Upload it again, or clear it."),
+                code="plan_missing",
+            )
+        return
     read_image_size(file)

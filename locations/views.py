@@ -19,4 +19,8 @@ def floor_plan_image(request: HttpRequest, floor_id: int) -> FileResponse:
     floor = _get_floor_for_user(request, floor_id)
     if not floor.plan_image:
         raise Http404
-    return FileResponse(floor.plan_image.open("rb"))
+    try:
+        return FileResponse(floor.plan_image.open("rb"))
+    except FileNotFoundError:
+        # Lost from storage (a restore without media, a volume not mounted): missing is a 404.
+        raise Http404 from None

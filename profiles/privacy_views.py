@@ -52,7 +52,11 @@ def own_picture(request: HttpRequest) -> FileResponse:
     profile = Profile.objects.filter(user=request.user).first()
     if profile is None or not profile.picture:
         raise Http404
-    return FileResponse(profile.picture.open("rb"), content_type="image/jpeg")
+    try:
+        return FileResponse(profile.picture.open("rb"), content_type="image/jpeg")
+    except FileNotFoundError:
+        # Lost from storage (a restore without media, a volume not mounted): missing is a 404.
+        raise Http404 from None
 
 
 @member_required
