@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bookings.calendar import bookings_calendar
-from bookings.models import Booking, CalendarFeed
+from bookings.models import Booking, CalendarFeed, feed_token_hash
 from bookings.selectors import upcoming_bookings
 from bookings.services import create_calendar_feed, revoke_calendar_feed
 from profiles.decorators import member_required
@@ -32,7 +33,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Serve a person's upcoming bookings to their calendar app; public, the token is the key."""
     feed = (
         CalendarFeed.objects.select_related("user__membership__organization")
-        .filter(token=token, revoked_at__isnull=True, user__is_active=True)
+        .filter(token_hash=feed_token_hash(token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if feed is None:
@@ -54,8 +55,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _feed_urls(feed: CalendarFeed) -> tuple[str, str]:
-    url = settings.BASE_URL + reverse("calendar_feed", args=[feed.token])
+def _feed_urls(token: str) -> tuple[str, str]:
+    url = settings.BASE_URL + reverse("calendar_feed", args=[token])
     # webcal:// is the same address; the scheme makes the browser hand it to the calendar app.
     return url, "webcal://" + url.partition("://")[2]
 
@@ -64,34 +65,34 @@ def _live_feed(user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
 
 
+# never_cache: the page that shows a new feed's URL must not be kept in any cache or history.
+@never_cache
 @member_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
+    context = {}
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             if revoke_calendar_feed(user=request.user):
                 messages.success(request, _("Your calendar feed is switched off."))
+            return redirect("calendar_settings")
+        had_feed = _live_feed(request.user) is not None
+        # Rendered, not redirected: the token exists only in this response and is never stored.
+        _feed, token = create_calendar_feed(user=request.user)
+        context["feed_url"], context["webcal_url"] = _feed_urls(token)
+        if had_feed:
+            messages.success(
+                request,
+                _(
+                    "You have a new calendar feed link; the old one no longer works. "
+                    "Replace it in your calendar app."
+                ),
+            )
         else:
-            had_feed = _live_feed(request.user) is not None
-            create_calendar_feed(user=request.user)
-            if not had_feed:
-                messages.success(
-                    request, _("Your calendar feed is ready. Add the link to your calendar app.")
-                )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "You have a new calendar feed link; the old one no longer works. "
-                        "Replace it in your calendar app."
-                    ),
-                )
-        return redirect("calendar_settings")
-
-    feed = _live_feed(request.user)
-    context = {"feed": feed}
-    if feed is not None:
-        context["feed_url"], context["webcal_url"] = _feed_urls(feed)
+            messages.success(
+                request, _("Your calendar feed is ready. Add the link to your calendar app.")
+            )
+    context["feed"] = _live_feed(request.user)
     return render(request, "bookings/calendar_settings.html", context)
 
 

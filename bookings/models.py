@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -339,16 +340,31 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def feed_token_hash(token: str) -> str:
+    """Return the stored form of a feed token: its SHA-256, in hex, as for API keys."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def unknown_feed_token_hash() -> str:
+    # A feed made without `create_calendar_feed` gets a token nobody knows: no URL opens it.
+    return feed_token_hash(new_feed_token())
+
+
 class CalendarFeed(models.Model):
     """A secret URL that lists a person's upcoming bookings for their calendar app.
 
-    Revoking keeps the row (so the person can see when) and the URL answers 404 from then on.
+    Only the token's hash is stored, like an API key's: the URL is shown once, when the feed
+    is made. Revoking keeps the row (so the person can see when) and the URL answers 404 from
+    then on.
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calendar_feeds"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    token_hash = models.CharField(
+        max_length=64, unique=True, default=unknown_feed_token_hash, editable=False
+    )
+    prefix = models.CharField(_("starts with"), max_length=12, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

@@ -27,6 +27,8 @@ from bookings.models import (
     CheckIn,
     CheckInMethod,
     FavoriteResource,
+    feed_token_hash,
+    new_feed_token,
 )
 from bookings.policies import Policy, effective_policy
 from locations.models import Closure, Resource
@@ -498,13 +500,27 @@ def cancel_bookings_for_closure(*, closure: Closure, now: datetime | None = None
     return sum(len(ids) for ids in by_person.values())
 
 
+# The length of the token's start kept to tell feeds apart, as for API tokens.
+FEED_PREFIX_LENGTH = 8
+
+
 @transaction.atomic
-def create_calendar_feed(*, user: User) -> CalendarFeed:
-    """Give the person a new secret feed URL, revoking the one they had."""
+def create_calendar_feed(*, user: User) -> tuple[CalendarFeed, str]:
+    """Give the person a new secret feed, revoking the one they had; return it with its token.
+
+    Only the token's hash is stored: the token, and so the feed's URL, can be shown only now.
+    """
     now = timezone.now()
     _lock_person(user)
     CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-    return CalendarFeed.objects.create(user=user, created_at=now)
+    token = new_feed_token()
+    feed = CalendarFeed.objects.create(
+        user=user,
+        token_hash=feed_token_hash(token),
+        prefix=token[:FEED_PREFIX_LENGTH],
+        created_at=now,
+    )
+    return feed, token
 
 
 def revoke_calendar_feed(*, user: User) -> int:

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from locations.models import Building, ResourceKind
-from privacy.models import BuildingDayStatistic, MobilityStatistic
-from privacy.statistics import K_ANONYMITY
+from privacy.models import BuildingDayStatistic, MobilitySnapshot, MobilityStatistic
+from privacy.statistics import K_ANONYMITY, MOBILITY_THRESHOLD, OTHER_AREA
 from profiles.models import STAFF_ROLES, Organization
 
 DEFAULT_PERIOD_DAYS = 28
@@ -92,12 +91,16 @@ def _totals(stats: list[BuildingDayStatistic]) -> dict[str, int]:
     }
 
 
-def _latest_mobility(*, organization: Organization, building: Building) -> list[MobilityStatistic]:
-    rows = MobilityStatistic.objects.filter(
-        organization_id=organization.pk, building_id=building.pk
-    )
-    latest = rows.aggregate(latest=Max("computed_on"))["latest"]
-    return list(rows.filter(computed_on=latest).order_by("-people", "area")) if latest else []
+def _latest_mobility(
+    *, organization: Organization, building: Building
+) -> tuple[MobilitySnapshot | None, list[MobilityStatistic]]:
+    snapshot = MobilitySnapshot.objects.filter(organization_id=organization.pk).first()
+    if snapshot is None:
+        return None, []
+    figures = list(snapshot.figures.filter(building_id=building.pk))
+    # The largest areas first, "other" last: it is what is left, not an area.
+    figures.sort(key=lambda figure: (figure.area == OTHER_AREA, -figure.people, figure.area))
+    return snapshot, figures
 
 
 def _get_staff_organization(request: HttpRequest) -> Organization:
@@ -121,7 +124,12 @@ def facility_dashboard(request: HttpRequest) -> HttpResponse:
     }
     data = {name: request.GET.get(name) or value for name, value in initial.items()}
     form = DashboardFilterForm(data, organization=organization)
-    context = {"form": form, "k": K_ANONYMITY, "working_hours": WORKING_DAY_MINUTES // 60}
+    context = {
+        "form": form,
+        "k": K_ANONYMITY,
+        "mobility_threshold": MOBILITY_THRESHOLD,
+        "working_hours": WORKING_DAY_MINUTES // 60,
+    }
     if form.is_valid():
         building = form.cleaned_data["building"]
         stats = list(
@@ -132,10 +140,12 @@ def facility_dashboard(request: HttpRequest) -> HttpResponse:
                 date__range=(form.cleaned_data["start"], form.cleaned_data["end"]),
             ).order_by("date")
         )
+        snapshot, mobility = _latest_mobility(organization=organization, building=building)
         context |= {
             "building": building,
             "rows": [_day_row(stat) for stat in stats],
             "totals": _totals(stats),
-            "mobility": _latest_mobility(organization=organization, building=building),
+            "mobility_snapshot": snapshot,
+            "mobility": mobility,
         }
     return render(request, "privacy/dashboard.html", context)

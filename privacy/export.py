@@ -169,9 +169,10 @@ def export_favourites(user: User) -> list:
 
 
 def export_calendar_feeds(user: User) -> list:
-    # Not the token: a live feed URL in a file on someone's disk would be a key to it.
+    # Not the token's hash, and the token itself is never stored: only its first characters,
+    # which tell feeds apart as on the calendar page.
     feeds = CalendarFeed.objects.filter(user=user).order_by("created_at")
-    return _jsonable(list(feeds.values("created_at", "revoked_at")))
+    return _jsonable(list(feeds.values("prefix", "created_at", "revoked_at")))
 
 
 def export_data_exports(user: User) -> list:

@@ -106,15 +106,40 @@ class AggregationWatermark(models.Model):
         return f"organisation #{self.organization_id} {self.date}"
 
 
-class MobilityStatistic(models.Model):
-    """How many people of a building come from a postal-code area (k-anonymous: small areas
-    are merged into "other")."""
+class MobilitySnapshot(models.Model):
+    """The mobility figures of an organisation for one month: drawn once, then frozen.
 
+    Its existence is what freezes the month, also when no figure was large enough to publish:
+    drawing again would hand out fresh noise to average away (see `privacy.statistics`).
+    """
+
+    organization_id = models.PositiveBigIntegerField()
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    computed_on = models.DateField(_("computed on"))
+
+    class Meta:
+        verbose_name = _("mobility snapshot")
+        verbose_name_plural = _("mobility snapshots")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization_id", "month"], name="mobility_snapshot_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"organisation #{self.organization_id} {self.month:%Y-%m}"
+
+
+class MobilityStatistic(models.Model):
+    """How many people of a building come from a postal-code area, as published in a monthly
+    snapshot: a noisy figure, shown only above a threshold (see `privacy.statistics`)."""
+
+    snapshot = models.ForeignKey(MobilitySnapshot, on_delete=models.CASCADE, related_name="figures")
     organization_id = models.PositiveBigIntegerField(db_index=True)
     building_id = models.PositiveBigIntegerField()
     area = models.CharField(_("area"), max_length=20)
     people = models.PositiveIntegerField(_("people"))
-    computed_on = models.DateField(_("computed on"))
 
     class Meta:
         verbose_name = _("mobility statistic")
@@ -122,7 +147,7 @@ class MobilityStatistic(models.Model):
         ordering = ["building_id", "area"]
         constraints = [
             models.UniqueConstraint(
-                fields=["building_id", "area", "computed_on"], name="mobility_once"
+                fields=["snapshot", "building_id", "area"], name="mobility_once"
             )
         ]
 

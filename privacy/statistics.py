@@ -1,4 +1,4 @@
-"""Anonymous statistics: usage per resource per day and hour, and k-anonymous mobility.
+"""Anonymous statistics: usage per resource per day and hour, and mobility per postal area.
 
 A booking belongs to the local day (in its building's time zone) on which it starts. A day of
 an organisation is counted once: `aggregate_day` claims its `AggregationWatermark` row in the
@@ -9,9 +9,39 @@ day, which adds to the same rows, no longer sees them.
 
 Per building, kind and day the count also keeps how many distinct people booked, which the
 facility dashboard needs for k-anonymity. Person ids are only held in memory while counting.
+
+Mobility (where the people of a building live, by postal-code area) is published differently.
+k-anonymity per figure does not survive republication: the dashboard showed "other: 10", one
+more person chose the building, and it showed "1011: 5, other: 6", which gives away that
+person's area. No exact, deterministic figure can avoid this: whatever rule it follows, some
+single person's arrival pushes some figure across its line. So the figures are differentially
+private, and drawn once per month:
+
+- Once a month (the first statistics run of the month) a `MobilitySnapshot` is drawn for the
+  organisation and frozen: later runs that month change nothing, so looking again, or a person
+  arriving, leaving or moving mid-month, shows nothing new. The noise is drawn with the
+  operating system's random source and stored; it is never drawn again for a view.
+- Per building, each area's true count gets independent two-sided geometric noise (the
+  discrete Laplace mechanism) with P(noise = z) proportional to exp(-MOBILITY_EPSILON * |z|),
+  and so does the building's total. An area is published only when its noisy count reaches
+  MOBILITY_THRESHOLD; "other" is the noisy total minus the published areas, shown when it is at
+  least K_ANONYMITY. Both are computed from noisy figures only (post-processing).
+
+The guarantee, per monthly snapshot: one person joining or leaving a building changes one area
+count and the total by one each, so any published outcome becomes at most
+exp(2 * MOBILITY_EPSILON) times more or less likely (epsilon = 2), except with probability
+delta = P(noise >= MOBILITY_THRESHOLD - 1) ~ 0.07% that an area holding that person alone is
+published. Moving to another area of the same building changes two area counts: epsilon = 2,
+delta twice that. Moving between buildings is leaving one and joining another: epsilon = 4.
+Snapshots of different months compose: n months give at most n times these figures. Which area
+a person lives in therefore stays hidden in every comparison of published figures; what the
+figures show is areas where many people live, give or take a few.
 """
 
 import logging
+import math
+import random
+import secrets
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
@@ -26,6 +56,7 @@ from locations.models import Building, Resource
 from privacy.models import (
     AggregationWatermark,
     BuildingDayStatistic,
+    MobilitySnapshot,
     MobilityStatistic,
     UsageStatistic,
 )
@@ -36,6 +67,10 @@ logger = logging.getLogger(__name__)
 # Cells of counts derived from people cover at least this many distinct people.
 K_ANONYMITY = 5
 OTHER_AREA = "other"
+# Mobility: the privacy loss per published figure (see the module docstring), and the noisy
+# count from which an area is published. P(noise >= 7) = e**-7 / (1 + e**-1) ~ 0.00067.
+MOBILITY_EPSILON = 1.0
+MOBILITY_THRESHOLD = 8
 
 BATCH_SIZE = 500
 
@@ -392,13 +427,46 @@ def postal_area(postal_code: str, country: str) -> str | None:
     return area if len(area) == length else None
 
 
-def compute_mobility(*, organization_id: int, on: date) -> int:
-    """Store where the organisation's people come from, per building; return rows written.
+def month_of(day: date) -> date:
+    """Return the first day of the month of `day`: the period a mobility snapshot covers."""
+    return day.replace(day=1)
 
-    k-anonymous: an area with fewer than K_ANONYMITY people is merged into "other", and
-    "other" itself is withheld when it is still smaller than that. Running it again the same
-    day replaces that day's rows.
+
+def geometric_noise(rng: random.Random, *, epsilon: float = MOBILITY_EPSILON) -> int:
+    """Return two-sided geometric noise: P(z) = (1 - a) / (1 + a) * a**|z|, a = exp(-epsilon).
+
+    The difference of two geometric counts; each is drawn by Bernoulli trials rather than
+    from a logarithm of a float, whose rounding would make some values impossible.
     """
+    alpha = math.exp(-epsilon)
+
+    def geometric() -> int:
+        count = 0
+        while rng.random() < alpha:
+            count += 1
+        return count
+
+    return geometric() - geometric()
+
+
+def publishable_areas(areas: Counter[str], *, rng: random.Random) -> dict[str, int]:
+    """Return the figures to publish of one building's people per area (see module docstring).
+
+    Every figure is computed from noisy counts only; none from a true count.
+    """
+    total = sum(areas.values()) + geometric_noise(rng)
+    published = {}
+    for area in sorted(areas):
+        noisy = areas[area] + geometric_noise(rng)
+        if noisy >= MOBILITY_THRESHOLD:
+            published[area] = noisy
+    other = total - sum(published.values())
+    if other >= K_ANONYMITY:
+        published[OTHER_AREA] = other
+    return published
+
+
+def _people_per_area(organization_id: int) -> dict[int, Counter[str]]:
     profiles = (
         Profile.objects.filter(
             user__membership__organization_id=organization_id,
@@ -414,26 +482,32 @@ def compute_mobility(*, organization_id: int, on: date) -> int:
         area = postal_area(profile.postal_code, building.country)
         if area is not None:
             people[building.pk][area] += 1
-    rows = []
-    for building_id, areas in people.items():
-        other = 0
-        for area, count in areas.items():
-            if count >= K_ANONYMITY:
-                rows.append((building_id, area, count))
-            else:
-                other += count
-        if other >= K_ANONYMITY:
-            rows.append((building_id, OTHER_AREA, other))
+    return people
+
+
+def compute_mobility(*, organization_id: int, on: date, rng: random.Random | None = None) -> int:
+    """Draw the organisation's mobility snapshot of the month of `on`; return rows written.
+
+    Does nothing when that month's snapshot exists: it is frozen once drawn. `rng` is the
+    source of the noise, the operating system's unless given (the demo passes a seeded one).
+    """
+    rng = rng or secrets.SystemRandom()
     with transaction.atomic():
-        MobilityStatistic.objects.filter(organization_id=organization_id, computed_on=on).delete()
-        MobilityStatistic.objects.bulk_create(
+        snapshot, created = MobilitySnapshot.objects.get_or_create(
+            organization_id=organization_id, month=month_of(on), defaults={"computed_on": on}
+        )
+        if not created:
+            return 0
+        rows = [
             MobilityStatistic(
+                snapshot=snapshot,
                 organization_id=organization_id,
                 building_id=building_id,
                 area=area,
                 people=count,
-                computed_on=on,
             )
-            for building_id, area, count in rows
-        )
+            for building_id, areas in sorted(_people_per_area(organization_id).items())
+            for area, count in publishable_areas(areas, rng=rng).items()
+        ]
+        MobilityStatistic.objects.bulk_create(rows)
     return len(rows)

@@ -7,7 +7,7 @@ from profiles.models import Organization
 
 
 def aggregate_statistics(*, now) -> int:
-    """Count every day that is over, and refresh today's mobility statistics; return days."""
+    """Count every day that is over, and draw this month's mobility snapshot; return days."""
     days = aggregate_pending(now=now)
     for organization_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
         compute_mobility(organization_id=organization_id, on=now.date())

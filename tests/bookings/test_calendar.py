@@ -1,5 +1,7 @@
 """Calendars: the confirmation e-mail's .ics, the personal feed and the single-booking download."""
 
+import hashlib
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -41,8 +43,8 @@ def attached_calendar(message) -> Calendar:
     return Calendar.from_ical(content)
 
 
-def fetch_feed(client, feed: CalendarFeed) -> Calendar:
-    response = client.get(reverse("calendar_feed", args=[feed.token]))
+def fetch_feed(client, token: str) -> Calendar:
+    response = client.get(reverse("calendar_feed", args=[token]))
     assert response.status_code == 200
     return Calendar.from_ical(response.content)
 
@@ -218,9 +220,9 @@ def test_the_feed_lists_only_my_upcoming_bookings(
     )
     BookingFactory(resource=desk, user=employee, start=tomorrow - timedelta(days=3))
     BookingFactory(resource=foreign_desk, user=stranger, start=tomorrow)
-    feed = create_calendar_feed(user=employee)
+    _feed, token = create_calendar_feed(user=employee)
 
-    calendar = fetch_feed(client, feed)
+    calendar = fetch_feed(client, token)
 
     assert [str(event["UID"]) for event in calendar.events] == [
         f"booking-{booking.pk}@{HOST}" for booking in mine
@@ -229,9 +231,9 @@ def test_the_feed_lists_only_my_upcoming_bookings(
 
 def test_the_feed_is_a_private_text_calendar(client, employee, desk):
     BookingFactory(resource=desk, user=employee)
-    feed = create_calendar_feed(user=employee)
+    _feed, token = create_calendar_feed(user=employee)
 
-    response = client.get(reverse("calendar_feed", args=[feed.token]))
+    response = client.get(reverse("calendar_feed", args=[token]))
 
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert "private" in response["Cache-Control"]
@@ -242,10 +244,10 @@ def test_the_feed_is_a_private_text_calendar(client, employee, desk):
 def test_the_feed_keeps_its_uids_across_fetches(client, employee, desk):
     BookingFactory(resource=desk, user=employee)
     BookingFactory(resource=desk, user=employee, start=timezone.now() + timedelta(days=2, hours=1))
-    feed = create_calendar_feed(user=employee)
+    _feed, token = create_calendar_feed(user=employee)
 
-    first = [str(event["UID"]) for event in fetch_feed(client, feed).events]
-    second = [str(event["UID"]) for event in fetch_feed(client, feed).events]
+    first = [str(event["UID"]) for event in fetch_feed(client, token).events]
+    second = [str(event["UID"]) for event in fetch_feed(client, token).events]
 
     assert len(first) == 2
     assert first == second
@@ -261,9 +263,9 @@ def test_the_feed_holds_local_times_across_the_next_dst_changes(client, employee
             start=at(building, day, "09:00"),
             end=at(building, day, "17:00"),
         )
-    feed = create_calendar_feed(user=employee)
+    _feed, token = create_calendar_feed(user=employee)
 
-    calendar = fetch_feed(client, feed)
+    calendar = fetch_feed(client, token)
 
     assert len(days) == 2
     assert {tz.tz_name for tz in calendar.timezones} == {"Europe/Amsterdam"}
@@ -284,18 +286,18 @@ def test_the_feed_takes_a_fixed_number_of_queries(
 ):
     for days in range(1, 6):
         BookingFactory(resource=desk, user=employee, start=timezone.now() + timedelta(days=days))
-    feed = create_calendar_feed(user=employee)
+    _feed, token = create_calendar_feed(user=employee)
 
     with django_assert_max_num_queries(2):
-        assert len(fetch_feed(client, feed).events) == 5
+        assert len(fetch_feed(client, token).events) == 5
 
 
 def test_a_revoked_feed_gives_404(client, employee, desk):
     BookingFactory(resource=desk, user=employee)
-    feed = create_calendar_feed(user=employee)
+    _feed, token = create_calendar_feed(user=employee)
     revoke_calendar_feed(user=employee)
 
-    response = client.get(reverse("calendar_feed", args=[feed.token]))
+    response = client.get(reverse("calendar_feed", args=[token]))
 
     assert response.status_code == 404
 
@@ -310,46 +312,107 @@ def test_an_unknown_feed_token_gives_404(client, employee):
 
 def test_making_a_new_feed_switches_the_old_link_off(client, employee, desk):
     BookingFactory(resource=desk, user=employee)
-    old = create_calendar_feed(user=employee)
-    new = create_calendar_feed(user=employee)
+    _old, old_token = create_calendar_feed(user=employee)
+    _new, new_token = create_calendar_feed(user=employee)
 
-    assert client.get(reverse("calendar_feed", args=[old.token])).status_code == 404
-    assert len(fetch_feed(client, new).events) == 1
+    assert client.get(reverse("calendar_feed", args=[old_token])).status_code == 404
+    assert len(fetch_feed(client, new_token).events) == 1
 
 
 # The settings page
 
 
-def test_the_settings_page_shows_the_webcal_link(client, employee):
-    feed = create_calendar_feed(user=employee)
+def _links(html: str) -> list[str]:
+    return re.findall(r"(?:https|webcal)://[^\s\"<]*/calendar/[^\s\"<]*\.ics", html)
+
+
+def test_creating_a_feed_shows_its_links_once(client, employee):
+    client.force_login(employee)
+
+    response = client.post(reverse("calendar_settings"), {"action": "create"})
+
+    html = response.content.decode()
+    [https, webcal] = sorted(set(_links(html)))
+    assert https.startswith(f"https://{HOST}/calendar/")
+    assert webcal == "webcal://" + https.removeprefix("https://")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_link_shown_opens_the_feed(client, employee, desk):
+    BookingFactory(resource=desk, user=employee)
+    client.force_login(employee)
+    response = client.post(reverse("calendar_settings"), {"action": "create"})
+    [https, _webcal] = sorted(set(_links(response.content.decode())))
+    client.logout()
+
+    response = client.get(https.removeprefix(f"https://{HOST}"))
+
+    assert response.status_code == 200
+    assert len(Calendar.from_ical(response.content).events) == 1
+
+
+def test_the_settings_page_does_not_show_the_link_again(client, employee):
+    feed, token = create_calendar_feed(user=employee)
     client.force_login(employee)
 
     response = client.get(reverse("calendar_settings"))
 
-    assert response.status_code == 200
-    path = reverse("calendar_feed", args=[feed.token])
-    assert f'value="webcal://{HOST}{path}"' in response.content.decode()
-    assert f'value="https://{HOST}{path}"' in response.content.decode()
+    html = response.content.decode()
+    assert token not in html
+    assert _links(html) == []
+    assert f"/calendar/{feed.prefix}…" in html
+    assert "Make a new link" in html and "Revoke the feed" in html
 
 
-def test_the_settings_page_creates_a_feed(client, employee):
+def test_renewing_shows_the_new_link_and_switches_the_old_one_off(client, employee):
+    _old, old_token = create_calendar_feed(user=employee)
     client.force_login(employee)
 
-    response = client.post(reverse("calendar_settings"), {"action": "create"}, follow=True)
+    response = client.post(reverse("calendar_settings"), {"action": "renew"})
 
-    feed = CalendarFeed.objects.get(user=employee, revoked_at__isnull=True)
-    assert reverse("calendar_feed", args=[feed.token]) in response.content.decode()
+    [https, _webcal] = sorted(set(_links(response.content.decode())))
+    assert old_token not in https
+    assert client.get(reverse("calendar_feed", args=[old_token])).status_code == 404
+    assert client.get(https.removeprefix(f"https://{HOST}")).status_code == 200
+
+
+def test_only_a_hash_of_the_token_is_stored(employee):
+    feed, token = create_calendar_feed(user=employee)
+
+    row = CalendarFeed.objects.values().get(pk=feed.pk)
+    assert token not in [str(value) for value in row.values()]
+    assert row["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert row["prefix"] == token[:8]
+
+
+def test_the_feed_is_found_by_the_hash_of_its_token(client, employee, desk):
+    BookingFactory(resource=desk, user=employee)
+    token = "a-token-from-before"
+    CalendarFeed.objects.create(
+        user=employee, token_hash=hashlib.sha256(token.encode()).hexdigest()
+    )
+
+    assert len(fetch_feed(client, token).events) == 1
+    assert client.get(reverse("calendar_feed", args=["a-token-from-befor"])).status_code == 404
+
+
+def test_a_feed_made_without_the_service_opens_with_no_token(employee):
+    first = CalendarFeed.objects.create(user=employee)
+    second = CalendarFeed.objects.create(user=employee, revoked_at=timezone.now())
+
+    assert len(first.token_hash) == 64
+    assert first.token_hash != second.token_hash
 
 
 def test_the_settings_page_revokes_the_feed(client, employee):
-    feed = create_calendar_feed(user=employee)
+    feed, token = create_calendar_feed(user=employee)
     client.force_login(employee)
 
     client.post(reverse("calendar_settings"), {"action": "revoke"})
 
     feed.refresh_from_db()
     assert feed.revoked_at is not None
-    assert client.get(reverse("calendar_feed", args=[feed.token])).status_code == 404
+    assert client.get(reverse("calendar_feed", args=[token])).status_code == 404
 
 
 def test_the_settings_page_is_in_dutch(client, employee):

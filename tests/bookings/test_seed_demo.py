@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from bookings.management.commands.seed_demo import DEMO_PASSWORD, SUPERUSER_EMAIL
+from bookings.management.commands.seed_demo import ACME, DEMO_PASSWORD, SUPERUSER_EMAIL
 from bookings.models import Booking, BookingPolicy, BookingStatus, OpeningHours
 from bookings.services import cancel_booking
 from locations.models import Building, Floor, Resource, ResourceKind, Zone
@@ -163,10 +163,10 @@ def test_acme_has_a_policy_per_resource_kind_open_on_weekdays_only(acme):
         assert hours[5].closed and hours[6].closed
 
 
-def test_acme_has_25_people_in_every_role(acme):
+def test_acme_has_25_people_who_book_in_every_role_and_30_who_never_do(acme):
     roles = list(User.objects.for_organization(acme).values_list("membership__role", flat=True))
 
-    assert len(roles) == 25
+    assert len(roles) == 25 + 30
     assert set(roles) == set(Role.values)
     assert roles.count(Role.ORGANIZATION_ADMIN) == 1
     assert 2 <= roles.count(Role.FACILITY_MANAGER) <= 3
@@ -257,6 +257,8 @@ def test_a_second_run_gives_back_a_desk_to_someone_whose_booking_was_cancelled(a
 
 def test_every_acme_person_can_log_in_with_the_demo_password(acme):
     for user in User.objects.for_organization(acme):
+        if not user.has_usable_password():  # the quiet colleagues
+            continue
         response = _log_in(user.email)
 
         assert response.status_code == 302, user.email
@@ -275,6 +277,8 @@ def test_globex_people_and_the_superuser_can_log_in(globex):
 def test_output_lists_the_password_and_every_login_with_its_role(output):
     assert DEMO_PASSWORD in output
     for user in User.objects.select_related("membership"):
+        if not user.has_usable_password():  # the quiet colleagues
+            continue
         line = next(line for line in output.splitlines() if user.email in line)
         if user.is_superuser:
             assert "superuser" in line
@@ -291,3 +295,25 @@ def test_the_past_weeks_are_played_out_and_counted_for_the_dashboard(acme):
     assert past.filter(status=BookingStatus.COMPLETED).exists()
     assert past.filter(status=BookingStatus.RELEASED).exists()
     assert BuildingDayStatistic.objects.filter(organization_id=acme.pk, people__gte=5).exists()
+
+
+def test_the_dashboard_shows_where_amsterdam_people_come_from(acme):
+    manager = User.objects.get(email="femke@acme.example")
+    amsterdam = Building.objects.get(organization=acme, time_zone="Europe/Amsterdam")
+    client = Client()
+    client.force_login(manager)
+
+    response = client.get(reverse("facility_dashboard"), {"building": amsterdam.pk})
+
+    # 25 people live in 1011: the noise would have to take off 18 to hide it.
+    assert "1011" in [row.area for row in response.context["mobility"]]
+
+
+def test_the_quiet_colleagues_cannot_log_in(acme):
+    quiet = User.objects.for_organization(acme).filter(
+        email__in=[person.email for person in ACME.quiet_people]
+    )
+
+    assert quiet.count() == 30
+    assert not Booking.objects.filter(user__in=quiet).exists()
+    assert not any(user.has_usable_password() for user in quiet)

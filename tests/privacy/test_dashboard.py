@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from bookings.models import Booking, BookingStatus
-from privacy.models import BuildingDayStatistic, MobilityStatistic
+from privacy.models import BuildingDayStatistic, MobilitySnapshot, MobilityStatistic
 from privacy.statistics import aggregate_day, fold_bookings
 from tests.factories import (
     BookingFactory,
@@ -146,11 +146,13 @@ def test_another_organisations_building_shows_nothing_of_theirs(
         resources=50,
     )
     MobilityStatistic.objects.create(
+        snapshot=MobilitySnapshot.objects.create(
+            organization_id=other_organization.pk, month=date(2025, 3, 1), computed_on=BUSY_DAY
+        ),
         organization_id=other_organization.pk,
         building_id=theirs.pk,
         area="9999",
         people=40,
-        computed_on=BUSY_DAY,
     )
 
     response = dashboard(client, facility_manager, building=theirs.pk)
@@ -161,21 +163,38 @@ def test_another_organisations_building_shows_nothing_of_theirs(
     assert "777" not in html and "9999" not in html and "Globex Tower" not in html
 
 
-def test_the_latest_mobility_of_the_building_is_shown(
+def test_the_latest_months_mobility_of_the_building_is_shown(
     client, facility_manager, organization, building, counted_days
 ):
-    for computed_on, area in ((BUSY_DAY, "1011"), (QUIET_DAY, "1012")):
+    for month, area in ((date(2025, 2, 1), "1011"), (date(2025, 3, 1), "1012")):
+        snapshot = MobilitySnapshot.objects.create(
+            organization_id=organization.pk, month=month, computed_on=month
+        )
         MobilityStatistic.objects.create(
+            snapshot=snapshot,
             organization_id=organization.pk,
             building_id=building.pk,
             area=area,
-            people=6,
-            computed_on=computed_on,
+            people=9,
         )
 
     response = dashboard(client, facility_manager, building=building.pk)
 
     assert [row.area for row in response.context["mobility"]] == ["1012"]
+
+
+def test_the_dashboard_explains_how_mobility_figures_are_protected(
+    client, facility_manager, organization, building, counted_days
+):
+    MobilitySnapshot.objects.create(
+        organization_id=organization.pk, month=date(2025, 3, 1), computed_on=BUSY_DAY
+    )
+
+    response = dashboard(client, facility_manager, building=building.pk)
+
+    html = response.content.decode()
+    assert "drawn once a month" in html
+    assert "No figure for this building is large enough to show this month." in html
 
 
 def test_the_dashboard_takes_a_fixed_number_of_queries(

@@ -102,15 +102,16 @@ def test_the_zip_includes_the_profile_picture(erin, employee, django_capture_on_
 
 
 def test_the_export_leaves_out_secrets(erin, employee, django_capture_on_commit_callbacks):
-    from bookings.models import CalendarFeed
+    from bookings.services import create_calendar_feed
 
-    feed = CalendarFeed.objects.create(user=employee)
+    feed, token = create_calendar_feed(user=employee)
     export = start(erin, django_capture_on_commit_callbacks)
 
     with read_zip(erin, export) as archive:
         text = archive.read("data.json").decode()
 
-    assert feed.token not in text
+    assert token not in text
+    assert feed.token_hash not in text
     assert employee.password not in text
 
 

@@ -3,9 +3,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bookings.models import BookingStatus
-from privacy.models import AggregationWatermark, MobilityStatistic, UsageStatistic
-from privacy.statistics import aggregate_day, aggregate_pending, compute_mobility, postal_area
-from tests.factories import BookingFactory, BuildingFactory, CheckInFactory, UserFactory
+from privacy.models import AggregationWatermark, UsageStatistic
+from privacy.statistics import aggregate_day, aggregate_pending, postal_area
+from tests.factories import BookingFactory, BuildingFactory, CheckInFactory
 
 DAY = date(2025, 3, 10)
 
@@ -144,54 +144,3 @@ def test_a_day_is_pending_until_it_is_over_in_every_building(organization, desk)
 )
 def test_postal_area_is_the_leading_part_per_country(code, country, area):
     assert postal_area(code, country) == area
-
-
-def _people(organization, building, postal_code: str, count: int) -> None:
-    for _ in range(count):
-        UserFactory(
-            organization=organization,
-            membership__postal_code=postal_code,
-            membership__default_building=building,
-        )
-
-
-def test_small_areas_are_merged_into_other(organization, building):
-    _people(organization, building, "1012 AB", 5)
-    _people(organization, building, "1013 CD", 3)
-    _people(organization, building, "1014 EF", 2)
-
-    compute_mobility(organization_id=organization.pk, on=DAY)
-
-    rows = dict(MobilityStatistic.objects.values_list("area", "people"))
-    assert rows == {"1012": 5, "other": 5}
-
-
-def test_other_is_withheld_when_it_is_too_small(organization, building):
-    _people(organization, building, "1012 AB", 6)
-    _people(organization, building, "1013 CD", 4)
-
-    compute_mobility(organization_id=organization.pk, on=DAY)
-
-    rows = dict(MobilityStatistic.objects.values_list("area", "people"))
-    assert rows == {"1012": 6}
-
-
-def test_mobility_is_per_building(organization, building):
-    second = BuildingFactory(organization=organization)
-    _people(organization, building, "1012 AB", 3)
-    _people(organization, second, "1012 AB", 3)
-
-    compute_mobility(organization_id=organization.pk, on=DAY)
-
-    # Six people from 1012 in all, but no building has five: nothing is shown.
-    assert not MobilityStatistic.objects.exists()
-
-
-def test_mobility_of_a_day_is_replaced_when_computed_again(organization, building):
-    _people(organization, building, "1012 AB", 5)
-    compute_mobility(organization_id=organization.pk, on=DAY)
-    _people(organization, building, "1012 CD", 1)
-
-    compute_mobility(organization_id=organization.pk, on=DAY)
-
-    assert list(MobilityStatistic.objects.values_list("area", "people")) == [("1012", 6)]

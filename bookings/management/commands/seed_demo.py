@@ -114,6 +114,8 @@ class OrganizationSpec:
     vat_number: str
     buildings: tuple[BuildingSpec, ...]
     people: tuple[Person, ...]
+    # Members who never book in the demo: they only give the mobility figures enough people.
+    quiet_people: tuple[Person, ...] = ()
 
 
 # Floor plans: 1200 x 800 pixels, outer walls 30 px in. Meeting rooms line the left wall,
@@ -233,6 +235,22 @@ AMS = "Amsterdam HQ"
 NYC = "New York"
 FM, ADMIN = Role.FACILITY_MANAGER, Role.ORGANIZATION_ADMIN
 
+
+def quiet_colleagues(home: str, domain: str, count: int) -> tuple[Person, ...]:
+    """Return `count` members of `home` who set a default building, never book nor log in.
+
+    The mobility figures are noisy and publish an area only from about eight people on (see
+    `privacy.statistics`): a demo needs more people per area than the cast that books.
+    """
+    first = ["Sanne", "Lars", "Eva", "Thijs", "Julia", "Ruben", "Iris", "Sem", "Fleur", "Luuk"]
+    last = ["de Jong", "Dekker", "Kok", "Brouwer"]
+    names = [f"{given} {family}" for family in last for given in first][:count]
+    return tuple(
+        Person(f"{name.lower().replace(' ', '.')}@{domain}", name, home, default_building=True)
+        for name in names
+    )
+
+
 ACME = OrganizationSpec(
     name="Acme",
     slug="acme",
@@ -308,6 +326,7 @@ ACME = OrganizationSpec(
         Person("maya@acme.example", "Maya Cohen", NYC),
         Person("sam@acme.example", "Sam Lee", NYC, privacy="findable"),
     ),
+    quiet_people=quiet_colleagues(AMS, "acme.example", 30),
 )
 
 LONDON = "Globex House"
@@ -429,6 +448,8 @@ def seed_organization(spec: OrganizationSpec, *, now: datetime, password_hash: s
     buildings = {b.name: ensure_building(organization, b) for b in spec.buildings}
     ensure_policies(organization, spec.buildings, buildings)
     ensure_people(organization, spec.people, buildings, password_hash=password_hash)
+    # They are not in the list of demo logins, so they cannot log in.
+    ensure_people(organization, spec.quiet_people, buildings, password_hash=make_password(None))
     return organization
 
 
