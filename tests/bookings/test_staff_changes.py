@@ -115,7 +115,12 @@ def test_staff_moving_someone_elses_booking_without_a_reason_is_refused(
 
     with pytest.raises(BookingError, match="reason"):
         move(
-            booking, actor=facility_manager, resource=other_desk, start="10:00", end="15:00", now=now
+            booking,
+            actor=facility_manager,
+            resource=other_desk,
+            start="10:00",
+            end="15:00",
+            now=now,
         )
 
     booking.refresh_from_db()
@@ -220,9 +225,11 @@ def test_no_email_is_sent_when_the_change_rolls_back(
 ):
     booking = book(employee, desk, now=now)
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(BookingError):
-            cancel_booking(booking=booking, actor=facility_manager, now=now)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(BookingError),
+    ):
+        cancel_booking(booking=booking, actor=facility_manager, now=now)
 
     assert callbacks == []
     assert mail.outbox == []
