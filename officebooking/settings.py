@@ -74,6 +74,11 @@ if OFFICEBOOKING_ANALYTICS_URL and OFFICEBOOKING_ANALYTICS_KIND not in {"matomo"
         "OFFICEBOOKING_ANALYTICS_KIND must be matomo or plausible, "
         f"not {OFFICEBOOKING_ANALYTICS_KIND!r}"
     )
+# How long the audit log of staff changes keeps an entry; the nightly retention job deletes
+# older ones. The privacy statement names this period.
+OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS = env_int("OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS", 365)
+if OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS must be at least 1")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
