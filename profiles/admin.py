@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profiles import registry
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
+from profiles.audit import describe_change
 from profiles.models import AuditEntry, EmailDomain, Membership, Organization, Profile, Role, User
 from profiles.services import (
     MEMBER_FIELDS,
@@ -341,6 +342,7 @@ class AuditEntryAdmin(OrganizationScopedAdmin):
         "actor_role",
         "action",
         "description",
+        "change_column",
         "subject",
         "reason",
     ]
@@ -355,7 +357,7 @@ class AuditEntryAdmin(OrganizationScopedAdmin):
         "content_type",
         "object_id",
         "description",
-        "changes",
+        "change_column",
         "time_zone",
         "subject",
         "reason",
@@ -371,6 +373,10 @@ class AuditEntryAdmin(OrganizationScopedAdmin):
     @admin.display(description=_("staff member"), ordering="actor__email")
     def actor_column(self, entry: AuditEntry) -> str:
         return entry.actor_display
+
+    @admin.display(description=_("what changed"))
+    def change_column(self, entry: AuditEntry) -> str:
+        return describe_change(entry)
 
     def get_list_display(self, request):
         fields = super().get_list_display(request)
