@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profiles import registry
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
-from profiles.audit import describe_change
+from profiles.audit import describe_change, role_label
 from profiles.models import AuditEntry, EmailDomain, Membership, Organization, Profile, Role, User
 from profiles.services import (
     MEMBER_FIELDS,
@@ -339,7 +339,7 @@ class AuditEntryAdmin(OrganizationScopedAdmin):
     list_display = [
         "created_at",
         "actor_column",
-        "actor_role",
+        "role_column",
         "action",
         "description",
         "change_column",
@@ -352,7 +352,7 @@ class AuditEntryAdmin(OrganizationScopedAdmin):
     fields = [
         "created_at",
         "actor_column",
-        "actor_role",
+        "role_column",
         "action",
         "content_type",
         "object_id",
@@ -374,9 +374,15 @@ class AuditEntryAdmin(OrganizationScopedAdmin):
     def actor_column(self, entry: AuditEntry) -> str:
         return entry.actor_display
 
+    @admin.display(description=_("staff role"), ordering="actor_role")
+    def role_column(self, entry: AuditEntry) -> str:
+        return role_label(entry.actor_role)
+
     @admin.display(description=_("what changed"))
     def change_column(self, entry: AuditEntry) -> str:
-        return describe_change(entry)
+        change = describe_change(entry)
+        # Cancelling or a switch on/off changes the object as a whole: its column says it all.
+        return "–" if change == entry.description else change
 
     def get_list_display(self, request):
         fields = super().get_list_display(request)
