@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from bookings.models import Booking, BookingPolicy, CheckIn, ClosedDay, OpeningHours
-from bookings.services import BookingError, cancel_booking
+from bookings.services import BookingError, cancel_booking, describe_booking
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
 from profiles.models import User
 from profiles.visibility import may_see_attendance_of_people
@@ -45,6 +48,15 @@ class ReadOnlyAdmin(OrganizationScopedAdmin):
         return False
 
 
+class CancelReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Each person gets an e-mail with the booking you cancelled and this reason."),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
 @admin.register(Booking)
 class BookingAdmin(ReadOnlyAdmin):
     list_display = ["resource", "user", "start", "end", "status", "booked_by"]
@@ -60,10 +72,18 @@ class BookingAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Cancel the selected bookings"), permissions=["view"])
     def cancel_selected(self, request, queryset):
+        """Ask for a reason on a confirmation page, like the delete action, then cancel."""
+        bookings = queryset.select_related("user", "resource__floor__building")
+        # Only the confirmation page posts "post"; the changelist's first post shows the page.
+        form = CancelReasonForm(request.POST if "post" in request.POST else None)
+        if not form.is_valid():
+            return self._cancel_confirmation(request, bookings, form)
         cancelled, refused = 0, 0
-        for booking in queryset.select_related("user"):
+        for booking in bookings:
             try:
-                cancel_booking(booking=booking, actor=request.user)
+                cancel_booking(
+                    booking=booking, actor=request.user, reason=form.cleaned_data["reason"]
+                )
                 cancelled += 1
             except BookingError:
                 refused += 1
@@ -82,6 +102,29 @@ class BookingAdmin(ReadOnlyAdmin):
                 )
                 % refused,
             )
+
+    def _cancel_confirmation(self, request, bookings, form) -> TemplateResponse:
+        show_people = may_see_attendance_of_people(request.user)
+        rows = [
+            {
+                "pk": booking.pk,
+                "description": describe_booking(booking),
+                "person": booking.user.display_name if show_people else "",
+            }
+            for booking in bookings
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Cancel the selected bookings"),
+            "opts": self.model._meta,
+            "rows": rows,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/bookings/booking/cancel_selected_confirmation.html", context
+        )
 
 
 @admin.register(CheckIn)

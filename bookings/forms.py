@@ -266,8 +266,30 @@ class BookForm(forms.Form):
         ]
 
 
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("The person gets an e-mail with what you changed and this reason."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CancelForm(forms.Form):
+    """Cancel a booking; staff cancelling someone else's give a reason the person is told."""
+
+    def __init__(self, *args, needs_reason: bool, **kwargs):
+        kwargs.setdefault("auto_id", "cancel_%s")
+        super().__init__(*args, **kwargs)
+        if needs_reason:
+            self.fields["reason"] = _reason_field()
+
+
 class ChangeForm(forms.Form):
-    """Move an upcoming booking to another day, other times or another place of its kind."""
+    """Move an upcoming booking to another day, other times or another place of its kind.
+
+    Staff moving someone else's booking also give a reason the person is told.
+    """
 
     date = forms.DateField(
         label=_("Date"),
@@ -283,10 +305,12 @@ class ChangeForm(forms.Form):
     )
     resource = forms.ModelChoiceField(label=_("Place"), queryset=Resource.objects.none())
 
-    def __init__(self, *args, booking, **kwargs):
+    def __init__(self, *args, booking, needs_reason: bool = False, **kwargs):
         kwargs.setdefault("auto_id", "change_%s")
         super().__init__(*args, **kwargs)
         self.booking = booking
+        if needs_reason:
+            self.fields["reason"] = _reason_field()
         self.fields["resource"].queryset = (
             Resource.objects.filter(
                 organization_id=booking.organization_id,

@@ -32,9 +32,11 @@ from bookings.models import (
 )
 from bookings.policies import Policy, effective_policy
 from locations.models import Closure, Resource
+from locations.services import describe_resource
 from officebooking.celery import app as celery_app
 from officebooking.celery import enqueue_on_commit
-from profiles.models import STAFF_ROLES, User
+from profiles.audit import record_staff_change
+from profiles.models import STAFF_ROLES, AuditAction, User
 
 logger = logging.getLogger(__name__)
 
@@ -237,6 +239,50 @@ def may_manage_booking(*, actor: User, booking: Booking) -> bool:
     )
 
 
+def is_staff_change(*, actor: User, booking: Booking) -> bool:
+    """Return whether `actor` changing `booking` changes someone else's booking.
+
+    Such a change needs a reason, goes into the audit log and is told to the person. Who
+    booked it does not matter: a facility manager who booked for someone still changes that
+    person's booking.
+    """
+    return actor.pk != booking.user_id
+
+
+def describe_booking(booking: Booking) -> str:
+    """Return the booking for the audit log: place and local period, never the person."""
+    resource = booking.resource
+    tz = resource.floor.building.tz
+    start, end = timezone.localtime(booking.start, tz), timezone.localtime(booking.end, tz)
+    until = f"{end:%H:%M}" if start.date() == end.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{describe_resource(resource)} · {start:%Y-%m-%d %H:%M}–{until}"
+
+
+def _reason_for(actor: User, booking: Booking, reason: str) -> str:
+    reason = reason.strip()
+    if is_staff_change(actor=actor, booking=booking) and not reason:
+        raise BookingError(_("Give a reason: the person is told what you changed and why."))
+    return reason
+
+
+def _record_booking_change(
+    *, actor: User, booking: Booking, action: str, reason: str, changes: dict | None = None
+) -> None:
+    """Log a staff change of someone's booking, and e-mail the person once it is committed."""
+    entry = record_staff_change(
+        actor=actor,
+        organization=booking.organization_id,
+        action=action,
+        obj=booking,
+        description=describe_booking(booking),
+        subject=booking.user,
+        reason=reason,
+        changes=changes,
+        time_zone=booking.resource.floor.building.time_zone,
+    )
+    enqueue_on_commit("bookings.tasks.send_staff_change_notice", audit_entry_id=entry.pk)
+
+
 def _may_book_for_others(actor: User, organization) -> bool:
     return actor.is_superuser or (actor.organization == organization and actor.role in STAFF_ROLES)
 
@@ -313,9 +359,14 @@ def change_booking(
     start: datetime,
     end: datetime,
     resource: Resource | None = None,
+    reason: str = "",
     now: datetime | None = None,
 ) -> Booking:
-    """Move an upcoming booking to another period and/or resource, or raise BookingError."""
+    """Move an upcoming booking to another period and/or resource, or raise BookingError.
+
+    Staff moving someone else's booking must give a reason; the change is logged and the
+    person told.
+    """
     now = now or timezone.now()
     user = _lock_person(booking.user)
     target = resource or booking.resource
@@ -335,14 +386,30 @@ def change_booking(
     _check_booking_rules(
         user=user, resource=target, start=start, end=end, policy=policy, now=now, exclude=booking
     )
+    reason = _reason_for(actor, booking, reason)
+    before = describe_booking(booking)
     booking.resource, booking.start, booking.end = target, start, end
     _save_checked(booking)
+    if is_staff_change(actor=actor, booking=booking):
+        _record_booking_change(
+            actor=actor,
+            booking=booking,
+            action=AuditAction.BOOKING_CHANGED,
+            reason=reason,
+            changes={"before": before, "after": describe_booking(booking)},
+        )
     return booking
 
 
 @transaction.atomic
-def cancel_booking(*, booking: Booking, actor: User, now: datetime | None = None) -> Booking:
-    """Cancel a booking that has not been checked in to; its time is free again at once."""
+def cancel_booking(
+    *, booking: Booking, actor: User, reason: str = "", now: datetime | None = None
+) -> Booking:
+    """Cancel a booking that has not been checked in to; its time is free again at once.
+
+    Staff cancelling someone else's booking must give a reason; the cancellation is logged
+    and the person told.
+    """
     now = now or timezone.now()
     _lock_person(booking.user)
     booking = _lock_booking(booking)
@@ -352,8 +419,13 @@ def cancel_booking(*, booking: Booking, actor: User, now: datetime | None = None
         raise BookingError(_("You are checked in to this booking: check out instead."))
     if booking.status != BookingStatus.CONFIRMED or booking.end <= now:
         raise BookingError(_("This booking can no longer be cancelled."))
+    reason = _reason_for(actor, booking, reason)
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status", "updated_at"])
+    if is_staff_change(actor=actor, booking=booking):
+        _record_booking_change(
+            actor=actor, booking=booking, action=AuditAction.BOOKING_CANCELLED, reason=reason
+        )
     return booking
 
 

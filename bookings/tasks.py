@@ -1,5 +1,6 @@
 from celery import shared_task
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,7 +12,8 @@ from bookings.models import HOLDING_STATUSES, Booking, BookingStatus
 from bookings.policies import effective_policy
 from locations.models import Closure
 from locations.qr import checkin_url
-from profiles.models import User
+from profiles.audit import role_label
+from profiles.models import AuditEntry, User
 
 
 @shared_task
@@ -136,3 +138,41 @@ def send_booking_confirmation(*, booking_ids: list[int]) -> int:
         message.send()
         sent += 1
     return sent
+
+
+@shared_task
+def send_staff_change_notice(*, audit_entry_id: int) -> int:
+    """E-mail a person, in their language, what someone of staff changed in their booking and
+    why; return e-mails sent."""
+    booking_type = ContentType.objects.get_for_model(Booking)
+    entry = (
+        AuditEntry.objects.filter(
+            pk=audit_entry_id, content_type=booking_type, subject__is_active=True
+        )
+        .select_related("actor", "subject")
+        .first()
+    )
+    if entry is None:
+        return 0
+    user = entry.subject
+    booking = (
+        Booking.objects.filter(pk=entry.object_id, user=user)
+        .select_related("resource__floor__building")
+        .first()
+    )
+    if booking is None:
+        return 0
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "entry": entry,
+            "booking": booking,
+            "building": booking.resource.floor.building,
+            "actor_role": role_label(entry.actor_role),
+            "bookings_url": settings.BASE_URL + reverse("my_bookings"),
+            "my_data_url": settings.BASE_URL + reverse("my_data"),
+        }
+        subject = render_to_string("bookings/email/staff_change_subject.txt", context)
+        body = render_to_string("bookings/email/staff_change_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+    return 1

@@ -10,11 +10,11 @@ from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from bookings import selectors
-from bookings.forms import BookForm, ChangeForm, FindForm
+from bookings.forms import BookForm, CancelForm, ChangeForm, FindForm
 from bookings.models import Booking
 from bookings.occupancy import has_occupancy_providers
 from bookings.policies import effective_policy
@@ -23,6 +23,7 @@ from bookings.services import (
     cancel_booking,
     change_booking,
     create_booking,
+    is_staff_change,
     send_confirmation_on_commit,
     toggle_favourite,
 )
@@ -224,16 +225,27 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @member_required
 def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Cancel a booking; GET shows the dialog, where staff give a reason for someone else's."""
     booking = _get_booking_for_user(request, booking_id)
-    try:
-        cancel_booking(booking=booking, actor=request.user)
-        messages.success(
-            request,
-            _("Your booking of %(resource)s is cancelled.") % {"resource": booking.resource},
+    staff_change = is_staff_change(actor=request.user, booking=booking)
+    form = CancelForm(request.POST if request.method == "POST" else None, needs_reason=staff_change)
+    if not form.is_valid():
+        context = {"booking": booking, "form": form, "staff_change": staff_change}
+        return _render(
+            request, "bookings/cancel.html", "bookings/partials/cancel_dialog.html", context
         )
+    try:
+        cancel_booking(
+            booking=booking, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+        if staff_change:
+            message = _("The booking of %(resource)s is cancelled; the person is told by e-mail.")
+        else:
+            message = _("Your booking of %(resource)s is cancelled.")
+        messages.success(request, message % {"resource": booking.resource})
     except BookingError as error:
         messages.error(request, str(error))
     if request.htmx:
@@ -248,8 +260,9 @@ def change(request: HttpRequest, booking_id: int) -> HttpResponse:
     """Move an upcoming booking: another day, other times or another place of its kind."""
     booking = _get_booking_for_user(request, booking_id)
     tz = booking.resource.floor.building.tz
+    needs_reason = is_staff_change(actor=request.user, booking=booking)
     if request.method == "POST":
-        form = ChangeForm(request.POST, booking=booking)
+        form = ChangeForm(request.POST, booking=booking, needs_reason=needs_reason)
         if form.is_valid():
             start, end = form.period()
             try:
@@ -259,6 +272,7 @@ def change(request: HttpRequest, booking_id: int) -> HttpResponse:
                     resource=form.cleaned_data["resource"],
                     start=start,
                     end=end,
+                    reason=form.cleaned_data.get("reason", ""),
                 )
                 if request.htmx:
                     booking.refresh_from_db()
@@ -274,6 +288,7 @@ def change(request: HttpRequest, booking_id: int) -> HttpResponse:
     else:
         form = ChangeForm(
             booking=booking,
+            needs_reason=needs_reason,
             initial={
                 "date": timezone.localtime(booking.start, tz).date(),
                 "start": timezone.localtime(booking.start, tz).strftime("%H:%M"),

@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from locations.models import Amenity, Beacon, Building, Closure, Floor, Resource, Zone
 from locations.qr import checkin_url, qr_png, qr_svg, svg_data_uri
-from locations.services import rotate_checkin_token, save_closure, save_floor
+from locations.services import (
+    rotate_checkin_token,
+    save_closure,
+    save_floor,
+    set_resources_bookable,
+)
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline, scope_queryset
 
 # Three across, four down: labels of 63 × 69 mm on A4, big enough to scan from a chair.
@@ -205,7 +210,8 @@ class ResourceAdmin(OrganizationScopedAdmin):
 
     @admin.action(description=_("Make the selected resources bookable"), permissions=["change"])
     def make_active(self, request, queryset):
-        count = queryset.update(is_active=True)
+        resources = queryset.select_related("floor__building")
+        count = set_resources_bookable(resources=resources, is_active=True, actor=request.user)
         messages.success(
             request,
             ngettext("%d resource is bookable.", "%d resources are bookable.", count) % count,
@@ -213,7 +219,8 @@ class ResourceAdmin(OrganizationScopedAdmin):
 
     @admin.action(description=_("Make the selected resources unbookable"), permissions=["change"])
     def make_inactive(self, request, queryset):
-        count = queryset.update(is_active=False)
+        resources = queryset.select_related("floor__building")
+        count = set_resources_bookable(resources=resources, is_active=False, actor=request.user)
         messages.success(
             request,
             ngettext(
@@ -226,9 +233,10 @@ class ResourceAdmin(OrganizationScopedAdmin):
         description=_("Issue new QR check-in codes (old ones stop working)"), permissions=["change"]
     )
     def rotate_tokens(self, request, queryset):
-        for resource in queryset:
-            rotate_checkin_token(resource=resource)
-        count = len(queryset)
+        resources = list(queryset.select_related("floor__building"))
+        for resource in resources:
+            rotate_checkin_token(resource=resource, actor=request.user)
+        count = len(resources)
         messages.success(
             request,
             ngettext(

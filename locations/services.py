@@ -1,8 +1,12 @@
+from collections.abc import Iterable
+
 from django.core.files.storage import Storage
 from django.db import transaction
 
 from locations.models import Closure, Floor, Resource, new_checkin_token
 from locations.signals import closure_saved
+from profiles.audit import record_staff_change
+from profiles.models import AuditAction, User
 
 
 class LocationError(Exception):
@@ -41,11 +45,56 @@ def delete_file_on_commit(storage: Storage, name: str) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def rotate_checkin_token(*, resource: Resource) -> Resource:
-    """Give the resource a new check-in token; printed codes with the old one stop working."""
+def describe_resource(resource: Resource) -> str:
+    """Return a short description of the resource for the audit log: code, floor, building."""
+    floor = resource.floor
+    return f"{resource.code} · {floor.name} · {floor.building.name}"
+
+
+@transaction.atomic
+def rotate_checkin_token(*, resource: Resource, actor: User | None = None) -> Resource:
+    """Give the resource a new check-in token; printed codes with the old one stop working.
+
+    With an `actor` (someone of staff), the change goes into the audit log.
+    """
     resource.checkin_token = new_checkin_token()
     resource.save(update_fields=["checkin_token"])
+    if actor is not None:
+        record_staff_change(
+            actor=actor,
+            organization=resource.organization_id,
+            action=AuditAction.CHECKIN_TOKEN_ROTATED,
+            obj=resource,
+            description=describe_resource(resource),
+            time_zone=resource.floor.building.time_zone,
+        )
     return resource
 
 
 rotate_checkin_token.alters_data = True
+
+
+@transaction.atomic
+def set_resources_bookable(*, resources: Iterable[Resource], is_active: bool, actor: User) -> int:
+    """Make the resources bookable or not, logging each one that changed; return how many."""
+    action = AuditAction.RESOURCE_ACTIVATED if is_active else AuditAction.RESOURCE_DEACTIVATED
+    changed = 0
+    for resource in resources:
+        if resource.is_active == is_active:
+            continue
+        resource.is_active = is_active
+        resource.save(update_fields=["is_active"])
+        record_staff_change(
+            actor=actor,
+            organization=resource.organization_id,
+            action=action,
+            obj=resource,
+            description=describe_resource(resource),
+            changes={"is_active": [not is_active, is_active]},
+            time_zone=resource.floor.building.time_zone,
+        )
+        changed += 1
+    return changed
+
+
+set_resources_bookable.alters_data = True

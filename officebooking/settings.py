@@ -78,6 +78,11 @@ if OFFICEBOOKING_ANALYTICS_URL and OFFICEBOOKING_ANALYTICS_KIND not in {"matomo"
 # repeats a beacon report) and per client address (all phones of an office behind one NAT).
 OFFICEBOOKING_API_RATE_PER_TOKEN = env_int("OFFICEBOOKING_API_RATE_PER_TOKEN", 30)
 OFFICEBOOKING_API_RATE_PER_IP = env_int("OFFICEBOOKING_API_RATE_PER_IP", 120)
+# How long the audit log of staff changes keeps an entry; the nightly retention job deletes
+# older ones. The privacy statement names this period.
+OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS = env_int("OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS", 365)
+if OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS must be at least 1")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

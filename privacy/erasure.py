@@ -35,7 +35,7 @@ from privacy.statistics import (
     local_day,
     uncounted_days,
 )
-from profiles.models import ApiToken, Membership, Profile, User
+from profiles.models import ApiToken, AuditEntry, Membership, Profile, User
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +131,13 @@ def _erase_staff_accesses(user: User, now: datetime, summary: ErasureSummary) ->
     StaffAccess.objects.filter(staff=user).update(staff=None)
 
 
+def _erase_audit_entries(user: User, now: datetime, summary: ErasureSummary) -> None:
+    # Entries about the person go with them. Changes they made as staff stay in their
+    # organisation's log, by "a former staff member" (actor_role still says which role).
+    AuditEntry.objects.filter(subject=user).delete()
+    AuditEntry.objects.filter(actor=user).update(actor=None)
+
+
 def _erase_social_accounts(user: User, now: datetime, summary: ErasureSummary) -> None:
     # Their tokens cascade.
     SocialAccount.objects.filter(user=user).delete()
@@ -176,6 +183,7 @@ ERASERS: dict[str, Eraser] = {
     "profiles.apitoken": _delete_theirs(ApiToken),
     "privacy.dataexport": _erase_data_exports,
     "privacy.staffaccess": _erase_staff_accesses,
+    "profiles.auditentry": _erase_audit_entries,
     "account.emailaddress": _delete_theirs(EmailAddress),
     "socialaccount.socialaccount": _erase_social_accounts,
     "mfa.authenticator": _delete_theirs(Authenticator),

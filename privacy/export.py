@@ -29,7 +29,7 @@ from bookings.models import Booking, CalendarFeed, CheckIn, FavoriteResource
 from officebooking.celery import enqueue_on_commit
 from privacy.models import DataExport, StaffAccess
 from privacy.sessions import live_sessions_of
-from profiles.models import ApiToken, Membership, Profile, User
+from profiles.models import ApiToken, AuditEntry, Membership, Profile, User
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +191,37 @@ def export_staff_accesses(user: User) -> dict:
     }
 
 
+def export_audit_entries(user: User) -> dict:
+    # About the person: who of staff changed what, when and why. By the person, as staff:
+    # what and when, not whom nor why: the reason they wrote is about the other person.
+    about_me = AuditEntry.objects.filter(subject=user).select_related("actor")
+    by_me = AuditEntry.objects.filter(actor=user)
+    return {
+        "about_me": _jsonable(
+            [
+                {
+                    "created_at": entry.created_at,
+                    "staff_member": entry.actor_display,
+                    "staff_role": entry.actor_role,
+                    "action": entry.action,
+                    "object": entry.description,
+                    "changes": entry.changes,
+                    "reason": entry.reason,
+                    "time_zone": entry.time_zone,
+                }
+                for entry in about_me.order_by("created_at")
+            ]
+        ),
+        "by_me": _jsonable(
+            list(
+                by_me.order_by("created_at").values(
+                    "created_at", "action", "description", "changes", "time_zone"
+                )
+            )
+        ),
+    }
+
+
 def export_email_addresses(user: User) -> list:
     addresses = EmailAddress.objects.filter(user=user).order_by("email")
     return list(addresses.values("email", "primary", "verified"))
@@ -244,6 +275,7 @@ EXPORTERS: dict[str, Callable[[User], object]] = {
     "bookings.calendarfeed": export_calendar_feeds,
     "privacy.dataexport": export_data_exports,
     "privacy.staffaccess": export_staff_accesses,
+    "profiles.auditentry": export_audit_entries,
     "account.emailaddress": export_email_addresses,
     "socialaccount.socialaccount": export_social_accounts,
     "mfa.authenticator": export_authenticators,

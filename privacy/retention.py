@@ -8,12 +8,13 @@ each commit on their own, so a rerun finds what is left and counts nothing again
 import logging
 from datetime import UTC, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from bookings.models import Booking, CheckIn
 from privacy.erasure import erase_person
 from privacy.statistics import aggregate_day, last_complete_day, uncounted_days
-from profiles.models import Organization, User
+from profiles.models import AuditEntry, Organization, User
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +80,19 @@ def purge_ended_subscriptions(*, now: datetime) -> int:
     if erased:
         logger.info("erased %s people of ended subscriptions", erased)
     return erased
+
+
+def purge_expired_audit_entries(*, now: datetime) -> int:
+    """Delete audit log entries older than OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS.
+
+    In batches that each commit on their own, so a long log never holds one big lock and an
+    interrupted run resumes where it stopped. Return how many entries went.
+    """
+    cutoff = now - timedelta(days=settings.OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS)
+    expired = AuditEntry.objects.filter(created_at__lt=cutoff).order_by("pk")
+    deleted = 0
+    while pks := list(expired.values_list("pk", flat=True)[:BATCH_SIZE]):
+        deleted += AuditEntry.objects.filter(pk__in=pks).delete()[0]
+    if deleted:
+        logger.info("retention deleted %s audit log entries", deleted)
+    return deleted

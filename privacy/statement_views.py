@@ -64,6 +64,7 @@ def _render_statement(request: HttpRequest, form: ContactForm, status: int = 200
         "data_centre_country": settings.OFFICEBOOKING_DATA_CENTRE_COUNTRY,
         "analytics_configured": bool(settings.OFFICEBOOKING_ANALYTICS_URL),
         "retention_days": organization.retention_days if organization else None,
+        "audit_log_retention_days": settings.OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS,
     }
     return render(request, "privacy/statement.html", context, status=status)
 

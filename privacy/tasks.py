@@ -1,7 +1,11 @@
 from celery import shared_task
 from django.utils import timezone
 
-from privacy.retention import purge_ended_subscriptions, purge_expired_personal_data
+from privacy.retention import (
+    purge_ended_subscriptions,
+    purge_expired_audit_entries,
+    purge_expired_personal_data,
+)
 from privacy.statistics import aggregate_pending, compute_mobility
 from profiles.models import Organization
 
@@ -15,8 +19,12 @@ def aggregate_statistics(*, now) -> int:
 
 
 def purge_personal_data(*, now) -> int:
-    """Run both retention jobs; return how many bookings and people went."""
-    return purge_expired_personal_data(now=now) + purge_ended_subscriptions(now=now)
+    """Run the retention jobs; return how many bookings, people and audit entries went."""
+    return (
+        purge_expired_personal_data(now=now)
+        + purge_ended_subscriptions(now=now)
+        + purge_expired_audit_entries(now=now)
+    )
 
 
 @shared_task

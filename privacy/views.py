@@ -1,5 +1,7 @@
 """The "My data" page and the export of it (GDPR art. 15 and 20)."""
 
+import zoneinfo
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
@@ -8,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -18,7 +20,8 @@ from bookings.models import Booking, CalendarFeed, CheckIn, FavoriteResource
 from privacy.context_processors import CONSENT_COOKIE
 from privacy.export import start_export
 from privacy.models import DataExport, StaffAccess
-from profiles.models import ApiToken, Membership, Profile, Role
+from profiles.audit import describe_change, role_label
+from profiles.models import ApiToken, AuditEntry, Membership, Profile, Role, User
 
 # The page shows the latest rows of the long lists; the export holds all of them.
 LATEST = 20
@@ -48,6 +51,31 @@ def _role_label(role: str) -> str:
     return dict(Role.choices).get(role, role)
 
 
+def _local_when(entry: AuditEntry) -> str:
+    # In the zone of the building the change was about, as people there read their bookings.
+    try:
+        zone = zoneinfo.ZoneInfo(entry.time_zone) if entry.time_zone else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return formats.date_format(timezone.localtime(entry.created_at, zone), "DATETIME_FORMAT")
+
+
+def _staff_changes(user: User) -> tuple[list[dict], bool]:
+    """Return the latest entries about the person, and whether there are more (one query)."""
+    entries = list(AuditEntry.objects.filter(subject=user).select_related("actor")[: LATEST + 1])
+    rows = [
+        {
+            "entry": entry,
+            "when": _local_when(entry),
+            "who": entry.actor_display,
+            "role": role_label(entry.actor_role),
+            "what": describe_change(entry),
+        }
+        for entry in entries[:LATEST]
+    ]
+    return rows, len(entries) > LATEST
+
+
 @never_cache
 @login_required
 @require_safe
@@ -57,6 +85,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     check_ins = CheckIn.objects.filter(user=user).select_related(
         "booking__resource__floor__building"
     )
+    staff_changes, more_staff_changes = _staff_changes(user)
     context = {
         "membership": Membership.objects.filter(user=user).select_related("organization").first(),
         "profile": Profile.objects.filter(user=user).select_related("default_building").first(),
@@ -81,6 +110,8 @@ def my_data(request: HttpRequest) -> HttpResponse:
             for access in StaffAccess.objects.filter(person=user)[:LATEST]
         ],
         "staff_access_count": StaffAccess.objects.filter(person=user).count(),
+        "staff_changes": staff_changes,
+        "more_staff_changes": more_staff_changes,
         "links": {
             name: _url_or_none(name)
             for name in (

@@ -1,19 +1,32 @@
+import csv
+import json
+import zoneinfo
+from datetime import UTC
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from profiles import registry
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
-from profiles.models import EmailDomain, Membership, Organization, Profile, Role, User
+from profiles.audit import describe_change, role_label
+from profiles.models import AuditEntry, EmailDomain, Membership, Organization, Profile, Role, User
 from profiles.services import (
+    MEMBER_FIELDS,
     MembershipError,
     ProfileError,
     apply_strict_preset,
     create_member,
     may_assign_role,
     set_role,
+    update_member,
 )
+from profiles.visibility import may_see_attendance_of_people
 
 
 def _assignable_roles(actor: User, target: User | None) -> list[tuple[str, str]]:
@@ -186,7 +199,10 @@ class UserAdmin(OrganizationScopedAdmin):
             # UserAddForm.save() created the person through the service.
             form.instance = obj
             return
-        obj.save()
+        # The form already copied its values onto obj: compare with the row as stored.
+        stored = User.objects.select_related("membership").get(pk=obj.pk)
+        values = {name: form.cleaned_data[name] for name in MEMBER_FIELDS if name in form.fields}
+        update_member(user=stored, actor=request.user, **values)
         role = form.cleaned_data.get("role")
         if role:
             try:
@@ -290,3 +306,157 @@ class ProfileAdmin(OrganizationScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# A cell starting with one of these is a formula to a spreadsheet; free text (a reason) could
+# otherwise run one on the organisation admin's machine.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _local_time(entry: AuditEntry) -> str:
+    if not entry.time_zone:
+        return ""
+    try:
+        zone = zoneinfo.ZoneInfo(entry.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    return timezone.localtime(entry.created_at, zone).isoformat(timespec="seconds")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(OrganizationScopedAdmin):
+    """The organisation's audit log of staff changes: read-only, filterable, downloadable.
+
+    Only organisation admins (and platform superusers) have its view permission: the log is
+    how they oversee what facility managers do, and it names the people affected.
+    """
+
+    list_display = [
+        "created_at",
+        "actor_column",
+        "role_column",
+        "action",
+        "description",
+        "change_column",
+        "subject",
+        "reason",
+    ]
+    list_filter = ["action", "created_at", "actor"]
+    list_select_related = ["actor", "subject"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "actor_column",
+        "role_column",
+        "action",
+        "content_type",
+        "object_id",
+        "description",
+        "change_column",
+        "time_zone",
+        "subject",
+        "reason",
+    ]
+    readonly_fields = fields
+    # Fields that name the person affected: hidden in strict mode, as bookings are.
+    person_fields = ("subject",)
+    person_record = "audit log entry"
+
+    def person_of(self, obj: AuditEntry) -> User | None:
+        return obj.subject
+
+    @admin.display(description=_("staff member"), ordering="actor__email")
+    def actor_column(self, entry: AuditEntry) -> str:
+        return entry.actor_display
+
+    @admin.display(description=_("staff role"), ordering="actor_role")
+    def role_column(self, entry: AuditEntry) -> str:
+        return role_label(entry.actor_role)
+
+    @admin.display(description=_("what changed"))
+    def change_column(self, entry: AuditEntry) -> str:
+        change = describe_change(entry)
+        # Cancelling or a switch on/off changes the object as a whole: its column says it all.
+        return "–" if change == entry.description else change
+
+    def get_list_display(self, request):
+        fields = super().get_list_display(request)
+        if may_see_attendance_of_people(request.user):
+            return fields
+        return [f for f in fields if f not in self.person_fields]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if may_see_attendance_of_people(request.user):
+            return fields
+        return [f for f in fields if f not in self.person_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Rows go only by retention and erasure, never by hand.
+        return False
+
+    def get_urls(self):
+        # Before the inherited patterns: their "<object_id>/" catch-all would take it.
+        csv_url = path(
+            "csv/", self.admin_site.admin_view(self.csv_view), name="profiles_auditentry_csv"
+        )
+        return [csv_url, *super().get_urls()]
+
+    def csv_view(self, request: HttpRequest) -> HttpResponse:
+        """Download the changelist as it is filtered, as CSV; times in UTC with the offset."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest()
+        entries = changelist.get_queryset(request)
+        entries = entries.select_related("actor", "subject", "content_type")
+        with_person = may_see_attendance_of_people(request.user)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+        response["Cache-Control"] = "private, no-store"
+        writer = csv.writer(response)
+        header = [
+            "created_at_utc",
+            "created_at_local",
+            "time_zone",
+            "staff_member",
+            "staff_role",
+            "action",
+            "object_type",
+            "object_id",
+            "object",
+            "changes",
+            "reason",
+        ]
+        writer.writerow([*header, "person_affected"] if with_person else header)
+        for entry in entries.iterator(chunk_size=500):
+            row = [
+                entry.created_at.astimezone(UTC).isoformat(timespec="seconds"),
+                _local_time(entry),
+                entry.time_zone,
+                entry.actor.email if entry.actor else entry.actor_display,
+                entry.actor_role,
+                entry.action,
+                entry.content_type.model if entry.content_type_id else "",
+                entry.object_id,
+                entry.description,
+                json.dumps(entry.changes, ensure_ascii=False),
+                entry.reason,
+            ]
+            if with_person:
+                row.append(entry.subject.email if entry.subject else "")
+            writer.writerow([_csv_cell(value) for value in row])
+        return response

@@ -337,3 +337,89 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AuditAction(models.TextChoices):
+    BOOKING_CANCELLED = "booking_cancelled", _("booking cancelled")
+    BOOKING_CHANGED = "booking_changed", _("booking changed")
+    RESOURCE_ACTIVATED = "resource_activated", _("resource made bookable")
+    RESOURCE_DEACTIVATED = "resource_deactivated", _("resource made unbookable")
+    CHECKIN_TOKEN_ROTATED = "checkin_token_rotated", _("new QR check-in code issued")
+    STRICT_PRESET_APPLIED = "strict_preset_applied", _("strict privacy preset applied")
+    ROLE_CHANGED = "role_changed", _("role changed")
+    ACCOUNT_CHANGED = "account_changed", _("account changed")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_organization(self, organization: Organization | None) -> "AuditEntryQuerySet":
+        if organization is None:
+            return self.none()
+        return self.filter(organization=organization)
+
+
+class AuditEntry(models.Model):
+    """A change someone of staff made: who, what, to which object and whom, when and why.
+
+    Written by profiles/audit.py in the transaction of the change itself. `description` names
+    the object without naming a person (a desk and a period, a role), so the row reads on
+    its own after the object is gone; the person is `subject`. When the staff member is
+    erased, `actor` becomes empty and `actor_role` still says what kind of staff it was.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries_made",
+        verbose_name=_("staff member"),
+    )
+    actor_role = models.CharField(_("staff role"), max_length=32)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of object"),
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    description = models.CharField(_("object"), max_length=200)
+    # Before and after, as short descriptions like `description` (never a person's name).
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # The building's zone, for showing the times of a booking or resource as people there do.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries_about",
+        verbose_name=_("person affected"),
+    )
+    reason = models.TextField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="audit_org_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.description}"
+
+    @property
+    def actor_display(self) -> str:
+        """Return the staff member's name, or "a former staff member" once they are erased."""
+        if self.actor is None:
+            return str(_("a former staff member"))
+        return self.actor.display_name

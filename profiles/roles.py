@@ -26,6 +26,8 @@ _ORGANIZATION_ADMIN = {
     "profiles.organization": ("view", "change"),
     # Adding a domain claims everyone with an address there, so only the platform adds them.
     "profiles.emaildomain": ("view",),
+    # The audit log oversees what facility managers do, so they don't read it themselves.
+    "profiles.auditentry": ("view",),
 }
 ROLE_PERMISSIONS = {
     Role.FACILITY_MANAGER: _FACILITY_MANAGER,

@@ -7,7 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from profiles import roles
-from profiles.models import ApiToken, Language, Membership, Organization, Profile, Role, User
+from profiles.audit import record_staff_change
+from profiles.models import (
+    ApiToken,
+    AuditAction,
+    Language,
+    Membership,
+    Organization,
+    Profile,
+    Role,
+    User,
+)
 from profiles.selectors import api_key_hash, organization_for_email
 
 if TYPE_CHECKING:
@@ -48,17 +58,60 @@ def _sync_role_group(user: User, role: str) -> None:
 
 @transaction.atomic
 def set_role(*, membership: Membership, role: str, actor: User) -> Membership:
-    """Change a person's role, refusing anything the actor may not grant."""
+    """Change a person's role, refusing anything the actor may not grant; log who did it."""
     if role not in Role.values:
         raise MembershipError(f"Unknown role {role!r}.")
     if role == membership.role:
         return membership
     if not may_assign_role(actor=actor, target=membership.user, role=role):
         raise MembershipError("You can't give this role to this person.")
+    old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
     _sync_role_group(membership.user, role)
+    record_staff_change(
+        actor=actor,
+        organization=membership.organization_id,
+        action=AuditAction.ROLE_CHANGED,
+        obj=membership,
+        description=f"{old_role} → {role}",
+        subject=membership.user,
+        changes={"role": [old_role, role]},
+    )
     return membership
+
+
+# What staff may change on someone else's account in admin (role: set_role()).
+MEMBER_FIELDS = ("full_name", "language", "is_active")
+
+
+@transaction.atomic
+def update_member(*, user: User, actor: User, **values) -> User:
+    """Save what staff changed on a person's account (MEMBER_FIELDS), and log which fields.
+
+    The entry names the fields, not their values: a name is the person's data, and the log
+    would keep it after the person corrected it.
+    """
+    unknown = set(values) - set(MEMBER_FIELDS)
+    if unknown:
+        raise MembershipError(f"Staff can't change {sorted(unknown)}.")
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    if not changed:
+        return user
+    for name in changed:
+        setattr(user, name, values[name])
+    user.save(update_fields=changed)
+    if actor.pk != user.pk and user.organization is not None:
+        record_staff_change(
+            actor=actor,
+            organization=user.organization,
+            action=AuditAction.ACCOUNT_CHANGED,
+            obj=user,
+            description=", ".join(changed),
+            subject=user,
+            changes={"fields": changed},
+        )
+    return user
 
 
 def set_language(*, user: User, language: str) -> User:
@@ -207,6 +260,7 @@ STRICT_PRESET = {
 }
 
 
+@transaction.atomic
 def apply_strict_preset(*, organization: Organization, actor: User) -> Organization:
     """Switch the organisation to the settings a works council may ask for, in one go.
 
@@ -218,7 +272,16 @@ def apply_strict_preset(*, organization: Organization, actor: User) -> Organizat
     )
     if not allowed:
         raise ProfileError("Only an admin of the organisation can change its privacy settings.")
+    before = {name: getattr(organization, name) for name in STRICT_PRESET}
     for name, value in STRICT_PRESET.items():
         setattr(organization, name, value)
     organization.save(update_fields=list(STRICT_PRESET))
+    record_staff_change(
+        actor=actor,
+        organization=organization,
+        action=AuditAction.STRICT_PRESET_APPLIED,
+        obj=organization,
+        description=organization.name,
+        changes={name: [before[name], value] for name, value in STRICT_PRESET.items()},
+    )
     return organization

@@ -148,7 +148,7 @@ def test_a_facility_manager_can_cancel_any_booking_of_their_organisation(
     employee, facility_manager, desk, now
 ):
     booking = book(employee, desk, now=now)
-    cancel_booking(booking=booking, actor=facility_manager, now=now)
+    cancel_booking(booking=booking, actor=facility_manager, reason="Desk is broken", now=now)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
 

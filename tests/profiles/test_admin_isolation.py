@@ -256,10 +256,10 @@ def test_profile_admin_lists_only_own_organizations_profiles(facility_manager, s
     assert set(profiles) == {facility_manager.profile}
 
 
-def _post_action(client, app_label, model_name, action, pk):
+def _post_action(client, app_label, model_name, action, pk, **extra):
     return client.post(
         reverse(f"admin:{app_label}_{model_name}_changelist"),
-        {"action": action, "_selected_action": [pk], "index": 0},
+        {"action": action, "_selected_action": [pk], "index": 0, **extra},
     )
 
 
@@ -286,14 +286,30 @@ def test_delete_action_confirmed_leaves_other_organizations_resource_alone(
 
 
 def test_cancel_action_leaves_other_organizations_booking_alone(fm_client, foreign_booking):
-    _post_action(fm_client, "bookings", "booking", "cancel_selected", foreign_booking.pk)
+    _post_action(
+        fm_client,
+        "bookings",
+        "booking",
+        "cancel_selected",
+        foreign_booking.pk,
+        post="yes",
+        reason="Closed",
+    )
 
     foreign_booking.refresh_from_db()
     assert foreign_booking.status == BookingStatus.CONFIRMED
 
 
 def test_cancel_action_cancels_own_organizations_booking(fm_client, own_booking):
-    _post_action(fm_client, "bookings", "booking", "cancel_selected", own_booking.pk)
+    _post_action(
+        fm_client,
+        "bookings",
+        "booking",
+        "cancel_selected",
+        own_booking.pk,
+        post="yes",
+        reason="Closed",
+    )
 
     own_booking.refresh_from_db()
     assert own_booking.status == BookingStatus.CANCELLED
