@@ -7,8 +7,16 @@ a missing one. Foreign-key and many-to-many choices and list filters are narrowe
 and `organization` is set from the request, never chosen, except by superusers.
 
 Opening one person's record (change, history or delete page) is announced with the
-`person_record_opened` signal, so the person can see that someone of staff looked. A list page
-shows names only and is not announced per person.
+`person_record_opened` signal, so the person can see that someone of staff looked.
+
+A list page is announced with `people_listed`, once for each person on the page shown, when it
+was narrowed by something that can single a person out: a search term (free text, it may be a
+name), or a filter whose path ends at a person (`user`, `booked_by__id__exact`,
+`booking__user`, `user__email`; on the people list itself their id, e-mail or name). A plain
+list, another page of it, or one filtered by status, building, date or role is not aimed at
+anyone and records nothing: announcing it would log everyone on every page view, and bury
+the accesses that matter. Where strict mode hides the people of a list, nobody was shown and
+nothing is recorded.
 
 Strict mode (the works-council preset) is enforced here too, for every admin page at once:
 staff of a strict organisation see presence (bookings, check-ins, favourites) only as totals.
@@ -29,7 +37,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
 from profiles.models import Organization, Profile, User
-from profiles.signals import person_record_opened
+from profiles.signals import people_listed, person_record_opened
 from profiles.visibility import may_see_attendance_of_people
 
 # Rows that say where and when a person was, or likes to be, by model label (data, not
@@ -91,6 +99,18 @@ def _models_on_path(model: type[models.Model], path: str) -> list[type[models.Mo
         model = field.related_model
         passed.append(model)
     return passed
+
+
+# A filter on these fields of a person picks that person out; is_active or a role does not.
+PERSON_IDENTITY_FIELDS = frozenset({"id", "pk", "email", "full_name"})
+
+
+def picks_person(model: type[models.Model], lookup: str) -> bool:
+    """Return whether filtering `model` by `lookup` can single out one person."""
+    passed = _models_on_path(model, lookup)
+    if not issubclass(passed[-1], User):
+        return False
+    return len(passed) > 1 or lookup.split(LOOKUP_SEP)[0] in PERSON_IDENTITY_FIELDS
 
 
 def ties_presence_to_person(model: type[models.Model], path: str) -> bool:
@@ -189,6 +209,38 @@ class OrganizationScopedAdmin(_ScopedFormMixin, admin.ModelAdmin):
         person = self._person_opened(request, object_id)
         response = super().delete_view(request, object_id, extra_context)
         return self._announce_opened(request, person, response)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and response.status_code < 400:
+            self._announce_listed(request, changelist)
+        return response
+
+    def _announce_listed(self, request: HttpRequest, changelist) -> None:
+        if not self.person_record or not self._narrowed_to_people(request, changelist):
+            return
+        if self._hides_people(request) and self.model._meta.label_lower in PRESENCE_MODELS:
+            return
+        # The page shown, not the whole result: the same rows the template is about to render
+        # (the queryset caches them, so this costs no second query).
+        people = {}
+        for obj in changelist.result_list:
+            person = self.person_of(obj)
+            if person is not None and person.pk != request.user.pk:
+                people[person.pk] = person
+        if people:
+            people_listed.send(
+                sender=type(self),
+                people=list(people.values()),
+                staff=request.user,
+                record=f"{self.person_record}-list",
+            )
+
+    def _narrowed_to_people(self, request: HttpRequest, changelist) -> bool:
+        if changelist.query and self.get_search_fields(request):
+            return True
+        return any(picks_person(self.model, lookup) for lookup in changelist.get_filters_params())
 
     def _person_opened(self, request: HttpRequest, object_id: str) -> User | None:
         # get_object() starts from the scoped queryset: another organisation's object is
