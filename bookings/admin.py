@@ -9,34 +9,14 @@ from bookings.models import Booking, BookingPolicy, CheckIn, ClosedDay, OpeningH
 from bookings.services import BookingError, cancel_booking, describe_booking
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
 from profiles.models import User
-from profiles.visibility import may_see_attendance_of_people
 
 
 class ReadOnlyAdmin(OrganizationScopedAdmin):
-    """Bookings are written by bookings/services.py only; admin shows them and calls services."""
+    """Bookings are written by bookings/services.py only; admin shows them and calls services.
 
-    # Fields that name a person: hidden from the organisation's staff in strict mode, where
-    # they see only aggregate numbers, never one person's attendance.
-    person_fields = ("user", "booked_by")
-    person_search_fields = ("user__email", "user__full_name")
-
-    def get_list_display(self, request):
-        fields = super().get_list_display(request)
-        if may_see_attendance_of_people(request.user):
-            return fields
-        return [f for f in fields if f not in self.person_fields]
-
-    def get_search_fields(self, request):
-        fields = super().get_search_fields(request)
-        if may_see_attendance_of_people(request.user):
-            return fields
-        return [f for f in fields if f not in self.person_search_fields]
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if may_see_attendance_of_people(request.user):
-            return fields
-        return [f for f in fields if f not in self.person_fields]
+    In strict mode OrganizationScopedAdmin leaves out every column, field, filter and search
+    that names the person: staff see only aggregate numbers, never one person's attendance.
+    """
 
     def has_add_permission(self, request):
         return False

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 # A functional cookie: it only remembers the answer to the consent question.
 CONSENT_COOKIE = "ob_consent"
+CONSENT_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
 CONSENT_CHOICES = ("yes", "no")
 
 

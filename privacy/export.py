@@ -45,6 +45,71 @@ README_NAME = "README.txt"
 BUILD_TASK = "privacy.export.build_data_export_task"
 
 
+# Every concrete field of a row that points to the person is in data.json, under its own name
+# or the one below, unless it is listed here with the reason it is left out
+# (tests/privacy/test_completeness.py holds the export to this, field by field).
+_ROW_ID = "internal row number, meaningless outside the database"
+_THE_PERSON = "the person themselves: the whole export is theirs"
+_ORGANIZATION_COPY = "a copy of the membership's organisation, exported with the membership"
+NOT_EXPORTED: dict[str, dict[str, str]] = {
+    "profiles.user": {"id": _ROW_ID, "password": "the password hash: a secret"},
+    "profiles.profile": {"id": _ROW_ID, "user": _THE_PERSON},
+    "profiles.membership": {"id": _ROW_ID, "user": _THE_PERSON},
+    "profiles.apitoken": {
+        "id": _ROW_ID,
+        "user": _THE_PERSON,
+        "key_hash": "the hash of the token: a secret",
+    },
+    "bookings.booking": {"organization": _ORGANIZATION_COPY, "user": _THE_PERSON},
+    "bookings.checkin": {"id": _ROW_ID, "organization": _ORGANIZATION_COPY, "user": _THE_PERSON},
+    "bookings.favoriteresource": {
+        "id": _ROW_ID,
+        "organization": _ORGANIZATION_COPY,
+        "user": _THE_PERSON,
+    },
+    "bookings.calendarfeed": {
+        "id": _ROW_ID,
+        "user": _THE_PERSON,
+        "token": "the feed's secret address: a key to it in a file on someone's disk",
+    },
+    "privacy.dataexport": {
+        "id": _ROW_ID,
+        "user": _THE_PERSON,
+        "progress": "how far the build got, not about the person",
+        "file": "where the ZIP is stored; the ZIP is the export itself",
+    },
+    "privacy.staffaccess": {"id": _ROW_ID, "person": _THE_PERSON},
+    "account.emailaddress": {"id": _ROW_ID, "user": _THE_PERSON},
+    "socialaccount.socialaccount": {"id": _ROW_ID, "user": _THE_PERSON},
+    "mfa.authenticator": {
+        "id": _ROW_ID,
+        "user": _THE_PERSON,
+        "data": "the TOTP secret and recovery codes: secrets",
+    },
+    "admin.logentry": {
+        "id": _ROW_ID,
+        "user": _THE_PERSON,
+        "object_repr": "the changed object's text, which may name someone else",
+    },
+    "sessions.session": {
+        "session_key": "the session's key: whoever holds it is signed in",
+        "session_data": "the encoded session: the person's id and login hash",
+    },
+}
+# Fields exported under another name.
+EXPORTED_AS: dict[str, dict[str, str]] = {
+    "profiles.user": {"user_permissions": "permissions"},
+    "profiles.membership": {"created_at": "member_since"},
+    "bookings.booking": {
+        "resource_kind": "kind",
+        # Who booked it for the person is the colleague's data; that someone did is theirs.
+        "booked_by": "booked_by_someone_else",
+    },
+    "admin.logentry": {"content_type": "object_type", "action_flag": "action"},
+    "sessions.session": {"expire_date": "expires"},
+}
+
+
 def _jsonable(value):
     # One pass through Django's encoder turns datetimes, dates, UUIDs and decimals into the
     # strings data.json holds, so every exporter can return plain rows from the ORM.
@@ -62,6 +127,7 @@ def export_user(user: User) -> dict:
         "full_name": user.full_name,
         "language": user.language,
         "is_active": user.is_active,
+        "is_superuser": user.is_superuser,
         "date_joined": _iso(user.date_joined),
         "last_login": _iso(user.last_login),
         "groups": sorted(user.groups.values_list("name", flat=True)),
@@ -126,6 +192,9 @@ def _booking_row(booking: Booking) -> dict:
         "status": booking.status,
         "note": booking.note,
         "created_at": _iso(booking.created_at),
+        "updated_at": _iso(booking.updated_at),
+        "reminder_sent_at": _iso(booking.reminder_sent_at),
+        "release_notice_sent_at": _iso(booking.release_notice_sent_at),
     }
 
 
@@ -181,12 +250,23 @@ def export_data_exports(user: User) -> list:
 
 
 def export_staff_accesses(user: User) -> dict:
-    # Of the person: the role, never the staff member's name. By the person (as staff): what
-    # kind of record and when, not whose: that is the other person's data.
-    of_me = StaffAccess.objects.filter(person=user).order_by("accessed_at")
+    # Of the person: who of staff (as "my data" shows it, null once they are erased), their
+    # role, what and when. By the person (as staff): what kind of record and when, not whose:
+    # that is the other person's data.
+    of_me = StaffAccess.objects.filter(person=user).select_related("staff").order_by("accessed_at")
     by_me = StaffAccess.objects.filter(staff=user).order_by("accessed_at")
     return {
-        "of_me": _jsonable(list(of_me.values("staff_role", "record", "accessed_at"))),
+        "of_me": _jsonable(
+            [
+                {
+                    "staff": access.staff.display_name if access.staff else None,
+                    "staff_role": access.staff_role,
+                    "record": access.record,
+                    "accessed_at": access.accessed_at,
+                }
+                for access in of_me
+            ]
+        ),
         "by_me": _jsonable(list(by_me.values("record", "accessed_at"))),
     }
 

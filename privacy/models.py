@@ -187,6 +187,21 @@ class DataExport(models.Model):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
 
 
+# The kinds of record staff can open, as the person reads them. The admin classes write the
+# kind (their `person_record`); "-list" is a list page narrowed to people by a search or a filter
+# on a person, which showed this person's records among others.
+STAFF_ACCESS_RECORDS = {
+    "account": _("your account"),
+    "profile": _("your profile"),
+    "booking": _("one of your bookings"),
+    "check-in": _("one of your check-ins"),
+    "account-list": _("your account, in a list or search"),
+    "profile-list": _("your profile, in a list or search"),
+    "booking-list": _("your bookings, in a list or search"),
+    "check-in-list": _("your check-ins, in a list or search"),
+}
+
+
 class StaffAccess(models.Model):
     """Someone of staff opened one person's record: who, when and what kind, never the data."""
 
@@ -212,3 +227,7 @@ class StaffAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_role} opened {self.record} of {self.person} at {self.accessed_at}"
+
+    def get_record_display(self) -> str:
+        # A kind written by a newer admin class than this list shows as stored.
+        return str(STAFF_ACCESS_RECORDS.get(self.record, self.record))

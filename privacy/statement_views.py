@@ -17,14 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from locations.models import Building
 from officebooking.http import safe_next_url
-from privacy.context_processors import CONSENT_CHOICES, CONSENT_COOKIE
+from privacy.context_processors import CONSENT_CHOICES, CONSENT_COOKIE, CONSENT_MAX_AGE_SECONDS
+from privacy.cookies import site_cookies
 from privacy.forms import ContactForm, NearMeForm
 from profiles.decorators import member_required
 from profiles.models import Organization
 
 CONTACT_LIMIT = 5
 CONTACT_WINDOW_SECONDS = 60 * 60
-CONSENT_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
 EARTH_RADIUS_KM = 6371.0
 # Cookies Matomo sets after a "yes"; a later "no" removes them.
 ANALYTICS_COOKIE_PREFIXES = ("_pk_", "mtm_", "MATOMO_")
@@ -130,7 +130,7 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cookie_settings(request: HttpRequest) -> HttpResponse:
-    context = {"consent": request.COOKIES.get(CONSENT_COOKIE)}
+    context = {"consent": request.COOKIES.get(CONSENT_COOKIE), "cookies": site_cookies()}
     return render(request, "privacy/cookie_settings.html", context)
 
 

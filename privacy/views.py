@@ -20,8 +20,9 @@ from bookings.models import Booking, CalendarFeed, CheckIn, FavoriteResource
 from privacy.context_processors import CONSENT_COOKIE
 from privacy.export import start_export
 from privacy.models import DataExport, StaffAccess
+from privacy.selectors import home_time_zone, staff_accesses_of
 from profiles.audit import describe_change, role_label
-from profiles.models import ApiToken, AuditEntry, Membership, Profile, Role, User
+from profiles.models import ApiToken, AuditEntry, Membership, Profile, User
 
 # The page shows the latest rows of the long lists; the export holds all of them.
 LATEST = 20
@@ -44,11 +45,6 @@ def _get_export_for_user(request: HttpRequest, export_id: int) -> DataExport:
     """Return the person's own export that has not expired; anything else is a 404."""
     exports = DataExport.objects.filter(user=request.user).exclude(expires_at__lte=timezone.now())
     return get_object_or_404(exports, pk=export_id)
-
-
-def _role_label(role: str) -> str:
-    # The log keeps the role as it was; a role that no longer exists shows as stored.
-    return dict(Role.choices).get(role, role)
 
 
 def _local_when(entry: AuditEntry) -> str:
@@ -86,9 +82,10 @@ def my_data(request: HttpRequest) -> HttpResponse:
         "booking__resource__floor__building"
     )
     staff_changes, more_staff_changes = _staff_changes(user)
+    profile = Profile.objects.filter(user=user).select_related("default_building").first()
     context = {
         "membership": Membership.objects.filter(user=user).select_related("organization").first(),
-        "profile": Profile.objects.filter(user=user).select_related("default_building").first(),
+        "profile": profile,
         "email_addresses": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
         "social_accounts": SocialAccount.objects.filter(user=user),
         "authenticators": Authenticator.objects.filter(user=user),
@@ -105,10 +102,8 @@ def my_data(request: HttpRequest) -> HttpResponse:
         "calendar_feeds": CalendarFeed.objects.filter(user=user),
         "api_tokens": ApiToken.objects.filter(user=user),
         "exports": DataExport.objects.filter(user=user).exclude(expires_at__lte=timezone.now()),
-        "staff_accesses": [
-            {"access": access, "role": _role_label(access.staff_role)}
-            for access in StaffAccess.objects.filter(person=user)[:LATEST]
-        ],
+        "staff_accesses": staff_accesses_of(user, limit=LATEST),
+        "home_time_zone": home_time_zone(person=user, profile=profile),
         "staff_access_count": StaffAccess.objects.filter(person=user).count(),
         "staff_changes": staff_changes,
         "more_staff_changes": more_staff_changes,

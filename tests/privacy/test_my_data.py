@@ -75,21 +75,64 @@ def test_the_page_links_to_the_forms_that_change_the_data(erin):
         assert f'href="{reverse(name)}"' in html
 
 
-def test_staff_access_shows_the_role_what_and_when_but_not_the_name(
-    erin, employee, facility_manager
-):
-    StaffAccess.objects.create(
-        person=employee,
-        staff=facility_manager,
-        staff_role=Role.FACILITY_MANAGER,
-        record="bookings",
-    )
+def _staff_access(person, staff, **kwargs):
+    kwargs.setdefault("staff_role", Role.FACILITY_MANAGER)
+    kwargs.setdefault("record", "booking")
+    return StaffAccess.objects.create(person=person, staff=staff, **kwargs)
+
+
+def test_staff_access_shows_who_their_role_what_and_when(erin, employee, facility_manager):
+    _staff_access(employee, facility_manager, record="check-in-list")
 
     html = erin.get(URL).content.decode()
 
     assert "Who looked at my data" in html
-    assert "facility manager" in html and "bookings" in html
-    assert "Fiona" not in html
+    assert "Fiona" in html and "facility manager" in html
+    assert "your check-ins, in a list or search" in html
+    assert "check-in-list" not in html
+
+
+def test_staff_access_by_an_erased_staff_member_shows_a_former_staff_member(erin, employee):
+    _staff_access(employee, None)
+
+    html = erin.get(URL).content.decode()
+
+    assert "a former staff member" in html
+
+
+def test_staff_access_kinds_are_translatable_labels():
+    from django.utils.functional import Promise
+
+    from privacy.models import STAFF_ACCESS_RECORDS
+
+    kinds = {"account", "profile", "booking", "check-in"}
+    assert kinds | {f"{kind}-list" for kind in kinds} <= set(STAFF_ACCESS_RECORDS)
+    assert all(isinstance(label, Promise) for label in STAFF_ACCESS_RECORDS.values())
+
+
+@pytest.mark.parametrize(
+    ("home", "expected"),
+    [("default building", "1:30 p.m."), ("first building", "7:30 a.m."), ("none", "12:30 p.m.")],
+)
+def test_staff_access_times_are_in_the_persons_building_time_zone(
+    erin, organization, employee, facility_manager, home, expected
+):
+    from datetime import UTC, datetime
+
+    from tests.factories import BuildingFactory
+
+    if home != "none":
+        BuildingFactory(organization=organization, name="New York", time_zone="America/New_York")
+    if home == "default building":
+        employee.profile.default_building = BuildingFactory(
+            organization=organization, name="Amsterdam", time_zone="Europe/Amsterdam"
+        )
+        employee.profile.save(update_fields=["default_building"])
+    _staff_access(employee, facility_manager, accessed_at=datetime(2026, 1, 15, 12, 30, tzinfo=UTC))
+
+    html = erin.get(URL).content.decode()
+
+    assert f"Jan. 15, 2026, {expected}" in html
 
 
 def test_the_query_count_is_small_and_does_not_grow_with_the_data(erin, employee, desk):

@@ -119,3 +119,99 @@ def test_opening_your_own_account_is_not_staff_looking_at_you(client, facility_m
     client.get(reverse("admin:profiles_user_change", args=[facility_manager.pk]))
 
     assert not StaffAccess.objects.exists()
+
+
+# List pages: recorded for each person shown when narrowed to people by a search or a filter.
+
+
+def test_searching_check_ins_for_a_name_is_logged_for_each_person_shown(
+    client, facility_manager, employee, colleague, desk, other_desk
+):
+    CheckInFactory(booking=BookingFactory(resource=desk, user=employee))
+    CheckInFactory(booking=BookingFactory(resource=other_desk, user=colleague))
+    client.force_login(facility_manager)
+
+    response = client.get(reverse("admin:bookings_checkin_changelist"), {"q": "Erin"})
+
+    assert response.status_code == 200
+    [access] = StaffAccess.objects.all()
+    assert (access.person, access.staff, access.record) == (
+        employee,
+        facility_manager,
+        "check-in-list",
+    )
+
+
+def test_filtering_bookings_by_person_is_logged_once_for_that_person(
+    client, facility_manager, employee, desk
+):
+    first = BookingFactory(resource=desk, user=employee)
+    BookingFactory(resource=desk, user=employee, start=first.end)
+    client.force_login(facility_manager)
+
+    client.get(reverse("admin:bookings_booking_changelist"), {"user__id__exact": employee.pk})
+
+    [access] = StaffAccess.objects.all()
+    assert (access.person, access.record) == (employee, "booking-list")
+
+
+def test_searching_people_is_logged_for_each_person_shown(
+    client, facility_manager, employee, colleague
+):
+    client.force_login(facility_manager)
+
+    client.get(reverse("admin:profiles_user_changelist"), {"q": "acme.example"})
+
+    logged = set(StaffAccess.objects.values_list("person__email", "record"))
+    # Everyone the search found but the staff member themselves.
+    assert logged == {(employee.email, "account-list"), (colleague.email, "account-list")}
+
+
+def test_a_plain_booking_list_is_not_logged_per_person(client, facility_manager, employee, desk):
+    BookingFactory(resource=desk, user=employee)
+    client.force_login(facility_manager)
+
+    response = client.get(reverse("admin:bookings_booking_changelist"))
+
+    assert response.status_code == 200
+    assert not StaffAccess.objects.exists()
+
+
+def test_a_list_filtered_by_status_or_building_is_not_logged(
+    client, facility_manager, employee, desk
+):
+    BookingFactory(resource=desk, user=employee)
+    client.force_login(facility_manager)
+
+    client.get(
+        reverse("admin:bookings_booking_changelist"),
+        {
+            "status__exact": "confirmed",
+            "resource__floor__building__id__exact": desk.floor.building_id,
+        },
+    )
+    client.get(reverse("admin:profiles_user_changelist"), {"membership__role__exact": "employee"})
+
+    assert not StaffAccess.objects.exists()
+
+
+def test_a_search_in_strict_mode_shows_nobody_and_is_not_logged(
+    client, organization, facility_manager, employee, desk
+):
+    BookingFactory(resource=desk, user=employee)
+    organization.strict_mode = True
+    organization.save(update_fields=["strict_mode"])
+    client.force_login(facility_manager)
+
+    response = client.get(reverse("admin:bookings_booking_changelist"), {"q": desk.code})
+
+    assert response.context["cl"].result_count == 1
+    assert not StaffAccess.objects.exists()
+
+
+def test_finding_yourself_in_a_list_is_not_staff_looking_at_you(client, facility_manager):
+    client.force_login(facility_manager)
+
+    client.get(reverse("admin:profiles_user_changelist"), {"q": "fiona"})
+
+    assert not StaffAccess.objects.exists()

@@ -268,6 +268,20 @@ def test_in_strict_mode_the_log_shows_no_person_affected(
     assert employee.email not in str(rows)
 
 
+@pytest.mark.parametrize("lookup", ["subject", "subject__id__exact", "subject__email"])
+def test_in_strict_mode_the_log_cannot_be_narrowed_to_a_person(
+    client, organization, organization_admin, facility_manager, employee, lookup
+):
+    organization.strict_mode = True
+    organization.save(update_fields=["strict_mode"])
+    _entry(actor=facility_manager, subject=employee, reason="Broken")
+    client.force_login(organization_admin)
+    value = employee.email if lookup.endswith("email") else employee.pk
+
+    assert client.get(CHANGELIST, {lookup: value}).status_code == 400
+    assert client.get(CSV_URL, {lookup: value}).status_code == 400
+
+
 def test_an_erased_staff_member_reads_as_a_former_staff_member(
     client, organization_admin, facility_manager
 ):
