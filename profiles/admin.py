@@ -10,6 +10,7 @@ from profiles.services import (
     MembershipError,
     ProfileError,
     apply_strict_preset,
+    check_member_email,
     create_member,
     may_assign_role,
     set_role,
@@ -48,10 +49,22 @@ class UserAddForm(forms.ModelForm):
             raise ValidationError(_("Someone with this e-mail address already has an account."))
         return email
 
+    def _organization(self) -> Organization | None:
+        return self.cleaned_data.get("organization") or self.actor.organization
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        email, organization = cleaned.get("email"), self._organization()
+        if email and organization is not None:
+            try:
+                check_member_email(organization=organization, email=email)
+            except MembershipError as error:
+                self.add_error("email", str(error))
+        return cleaned
+
     def save(self, commit=True):
-        organization = self.cleaned_data.get("organization") or self.actor.organization
         return create_member(
-            organization=organization,
+            organization=self._organization(),
             email=self.cleaned_data["email"],
             full_name=self.cleaned_data["full_name"],
             role=self.cleaned_data["role"],
