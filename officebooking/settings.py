@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "officebooking",
@@ -111,6 +112,7 @@ MIDDLEWARE = [
     "profiles.middleware.TenantMiddleware",
     "profiles.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "profiles.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -217,6 +219,16 @@ ACCOUNT_RATE_LIMITS = {
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_ADAPTER = "profiles.adapters.SocialAccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# People list and end their sessions (allauth.usersessions): a row per signed-in session with
+# its IP address and browser, which is also erasure's index from a person to their sessions.
+# allauth's own tracking writes that row on every request; SessionActivityMiddleware does it
+# at most once a minute instead, so allauth's middleware is left out.
+USERSESSIONS_TRACK_ACTIVITY = False
+# Minutes without a request after which a session is logged out; 0: sessions end only when
+# they expire (SESSION_COOKIE_AGE, two weeks after the last activity).
+OFFICEBOOKING_SESSION_IDLE_TIMEOUT = env_int("OFFICEBOOKING_SESSION_IDLE_TIMEOUT", 0)
+if OFFICEBOOKING_SESSION_IDLE_TIMEOUT < 0:
+    raise ImproperlyConfigured("OFFICEBOOKING_SESSION_IDLE_TIMEOUT must be 0 or more minutes")
 MFA_TOTP_ISSUER = "Officebooking"
 
 # Company sign-in (OpenID Connect) is configured per installation through the environment.
