@@ -69,6 +69,21 @@ OFFICEBOOKING_DATA_CENTRE_COUNTRY = env_str("OFFICEBOOKING_DATA_CENTRE_COUNTRY",
 # Optional self-hosted web analytics. Empty: no consent banner and no analytics at all.
 OFFICEBOOKING_ANALYTICS_URL = env_str("OFFICEBOOKING_ANALYTICS_URL")
 OFFICEBOOKING_ANALYTICS_KIND = env_str("OFFICEBOOKING_ANALYTICS_KIND", "matomo")
+# How long personal records outside bookings are kept (days); the privacy statement names them.
+# "Who looked at my data" reaches back this far.
+OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS = env_int(
+    "OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS", 365
+)
+# Revoked API tokens and calendar feeds stay listed under "My data" this long after revoking.
+OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS = env_int(
+    "OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS", 30
+)
+for _name in (
+    "OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS",
+    "OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS",
+):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more days")
 if OFFICEBOOKING_ANALYTICS_URL and OFFICEBOOKING_ANALYTICS_KIND not in {"matomo", "plausible"}:
     raise ImproperlyConfigured(
         "OFFICEBOOKING_ANALYTICS_KIND must be matomo or plausible, "
@@ -357,6 +372,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-personal-data": {
         "task": "privacy.tasks.retention_task",
         "schedule": crontab(hour=2, minute=45),
+    },
+    "clear-expired-sessions": {
+        "task": "privacy.tasks.clear_expired_sessions_task",
+        "schedule": crontab(hour=3, minute=30),
     },
     "delete-expired-exports": {
         "task": "privacy.export.delete_expired_exports_task",

@@ -1,7 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from privacy.retention import purge_ended_subscriptions, purge_expired_personal_data
+from privacy.retention import (
+    purge_ended_subscriptions,
+    purge_expired_personal_data,
+    purge_expired_records,
+)
 
 
 class Command(BaseCommand):
@@ -11,7 +15,9 @@ class Command(BaseCommand):
         now = timezone.now()
         bookings = purge_expired_personal_data(now=now)
         people = purge_ended_subscriptions(now=now)
+        records = purge_expired_records(now=now)
         self.stdout.write(
             f"Deleted {bookings} booking(s) past retention; "
-            f"erased {people} person(s) of ended subscriptions."
+            f"erased {people} person(s) of ended subscriptions; "
+            f"deleted {records} other record(s) past retention."
         )
