@@ -42,6 +42,11 @@ LAST_ACTIVITY_KEY = "_officebooking_last_activity"
 ACTIVITY_INTERVAL = timedelta(minutes=1)
 
 
+def note_login(*, session) -> None:
+    """Count logging in as activity: the first minute of requests then writes nothing."""
+    session[LAST_ACTIVITY_KEY] = timezone.now().timestamp()
+
+
 class SessionActivityMiddleware:
     """Log out a session idle for longer than OFFICEBOOKING_SESSION_IDLE_TIMEOUT minutes.
 
@@ -78,5 +83,5 @@ class SessionActivityMiddleware:
             return
         if last_activity is None or now - last_activity >= ACTIVITY_INTERVAL.total_seconds():
             request.session[LAST_ACTIVITY_KEY] = now
-            # The session may have no key yet; creating the row saves it first.
+            # Also adds a session that is missing from the list, such as one from before it.
             UserSession.objects.create_from_request(request)

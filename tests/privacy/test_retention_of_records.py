@@ -6,8 +6,6 @@ import pytest
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import CalendarFeed
@@ -22,6 +20,7 @@ from privacy.retention import (
 )
 from privacy.tasks import clear_expired_sessions_task, purge_personal_data, retention_task
 from profiles.models import ApiToken, Role
+from tests.sessions import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +57,8 @@ def _feed(user, *, revoked_days_ago: int | None) -> CalendarFeed:
 
 
 def _session(user) -> str:
-    """Log the person in on a new browser that makes one request; return the session key."""
-    browser = Client()
-    browser.force_login(user)
-    browser.get(reverse("home"))
-    return browser.session.session_key
+    """Log the person in on a new browser; return the session key, which is in their list."""
+    return log_in(user).session.session_key
 
 
 def test_staff_accesses_past_a_year_are_deleted(employee, facility_manager, settings):
@@ -76,9 +72,7 @@ def test_staff_accesses_past_a_year_are_deleted(employee, facility_manager, sett
     assert not StaffAccess.objects.filter(pk=old.pk).exists()
 
 
-def test_the_staff_access_retention_comes_from_the_settings(
-    employee, facility_manager, settings
-):
+def test_the_staff_access_retention_comes_from_the_settings(employee, facility_manager, settings):
     settings.OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS = 30
     _staff_access(employee, facility_manager, days_ago=31)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.middleware import LAST_ACTIVITY_KEY
+from tests.sessions import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,12 @@ def test_without_a_timeout_an_idle_session_stays(signed_in, clock, settings):
     assert response.status_code == 200
 
 
+def test_logging_in_counts_as_activity(client, employee, clock):
+    client.force_login(employee)
+
+    assert client.session[LAST_ACTIVITY_KEY] == START.timestamp()
+
+
 def test_activity_is_not_written_again_within_a_minute(signed_in, clock):
     clock(START + timedelta(seconds=59))
 
@@ -85,13 +92,14 @@ def test_activity_is_written_again_after_a_minute(signed_in, clock):
     assert signed_in.session[LAST_ACTIVITY_KEY] == (START + timedelta(seconds=61)).timestamp()
 
 
-def test_activity_lists_the_session_with_when_it_was_last_seen(signed_in, clock, employee):
+def test_activity_updates_when_and_where_the_session_was_last_seen(client, employee, clock):
+    log_in(employee, browser=client)
     clock(START + timedelta(minutes=5))
 
-    signed_in.get(reverse("home"), REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT="Phone")
+    client.get(reverse("home"), REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT="Phone")
 
     session = UserSession.objects.get(user=employee)
-    assert session.session_key == signed_in.session.session_key
+    assert session.session_key == client.session.session_key
     assert (session.last_seen_at, session.ip, session.user_agent) == (
         START + timedelta(minutes=5),
         "192.0.2.7",
@@ -99,7 +107,24 @@ def test_activity_lists_the_session_with_when_it_was_last_seen(signed_in, clock,
     )
 
 
-def test_logging_out_removes_the_session_from_the_list(signed_in, employee):
-    signed_in.post(reverse("account_logout"))
+def test_activity_adds_a_session_missing_from_the_list(signed_in, clock, employee):
+    clock(START + timedelta(minutes=5))
+
+    signed_in.get(reverse("home"))
+
+    assert UserSession.objects.get(user=employee).session_key == signed_in.session.session_key
+
+
+def test_logging_in_through_the_form_lists_the_session(client, employee):
+    log_in(employee, browser=client, HTTP_USER_AGENT="Laptop")
+
+    session = UserSession.objects.get(user=employee)
+    assert (session.session_key, session.user_agent) == (client.session.session_key, "Laptop")
+
+
+def test_logging_out_removes_the_session_from_the_list(client, employee):
+    log_in(employee, browser=client)
+
+    client.post(reverse("account_logout"))
 
     assert not UserSession.objects.filter(user=employee).exists()

@@ -3,8 +3,9 @@
 import pytest
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
-from django.test import Client
 from django.urls import reverse
+
+from tests.sessions import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -13,17 +14,12 @@ SESSIONS_URL = reverse("usersessions_list")
 
 @pytest.fixture
 def on_laptop(client, employee):
-    client.force_login(employee)
-    client.get(reverse("home"), HTTP_USER_AGENT="Laptop browser")
-    return client
+    return log_in(employee, browser=client, HTTP_USER_AGENT="Laptop browser")
 
 
 @pytest.fixture
 def on_phone(employee):
-    phone = Client()
-    phone.force_login(employee)
-    phone.get(reverse("home"), HTTP_USER_AGENT="Phone browser", REMOTE_ADDR="192.0.2.9")
-    return phone
+    return log_in(employee, HTTP_USER_AGENT="Phone browser", REMOTE_ADDR="192.0.2.9")
 
 
 def test_the_account_menu_links_to_the_sessions(on_laptop):
@@ -58,9 +54,7 @@ def test_logging_out_everywhere_else_ends_the_other_sessions(on_laptop, on_phone
 
 
 def test_a_colleagues_sessions_are_not_listed(on_laptop, colleague):
-    other = Client()
-    other.force_login(colleague)
-    other.get(reverse("home"), HTTP_USER_AGENT="Colleague browser")
+    log_in(colleague, HTTP_USER_AGENT="Colleague browser")
 
     assert "Colleague browser" not in on_laptop.get(SESSIONS_URL).content.decode()
 
