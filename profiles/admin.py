@@ -1,3 +1,5 @@
+from allauth.usersessions.admin import UserSessionAdmin as AllauthUserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -303,3 +305,13 @@ class ProfileAdmin(OrganizationScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(AllauthUserSessionAdmin):
+    # allauth's searches user__username, which this user model does not have (a 500). Only
+    # platform superusers see this page: no role has its permissions.
+    search_fields = ["user__email", "ip"]
