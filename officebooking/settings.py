@@ -69,6 +69,11 @@ OFFICEBOOKING_DATA_CENTRE_COUNTRY = env_str("OFFICEBOOKING_DATA_CENTRE_COUNTRY",
 # Optional self-hosted web analytics. Empty: no consent banner and no analytics at all.
 OFFICEBOOKING_ANALYTICS_URL = env_str("OFFICEBOOKING_ANALYTICS_URL")
 OFFICEBOOKING_ANALYTICS_KIND = env_str("OFFICEBOOKING_ANALYTICS_KIND", "matomo")
+if OFFICEBOOKING_ANALYTICS_URL and OFFICEBOOKING_ANALYTICS_KIND not in {"matomo", "plausible"}:
+    raise ImproperlyConfigured(
+        "OFFICEBOOKING_ANALYTICS_KIND must be matomo or plausible, "
+        f"not {OFFICEBOOKING_ANALYTICS_KIND!r}"
+    )
 # How long personal records outside bookings are kept (days); the privacy statement names them.
 # "Who looked at my data" reaches back this far.
 OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS = env_int(
@@ -84,11 +89,6 @@ for _name in (
 ):
     if globals()[_name] < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 or more days")
-if OFFICEBOOKING_ANALYTICS_URL and OFFICEBOOKING_ANALYTICS_KIND not in {"matomo", "plausible"}:
-    raise ImproperlyConfigured(
-        "OFFICEBOOKING_ANALYTICS_KIND must be matomo or plausible, "
-        f"not {OFFICEBOOKING_ANALYTICS_KIND!r}"
-    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -234,16 +234,6 @@ ACCOUNT_RATE_LIMITS = {
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_ADAPTER = "profiles.adapters.SocialAccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-# People list and end their sessions (allauth.usersessions): a row per signed-in session with
-# its IP address and browser, which is also erasure's index from a person to their sessions.
-# allauth's own tracking writes that row on every request; SessionActivityMiddleware does it
-# at most once a minute instead, so allauth's middleware is left out.
-USERSESSIONS_TRACK_ACTIVITY = False
-# Minutes without a request after which a session is logged out; 0: sessions end only when
-# they expire (SESSION_COOKIE_AGE, two weeks after the last activity).
-OFFICEBOOKING_SESSION_IDLE_TIMEOUT = env_int("OFFICEBOOKING_SESSION_IDLE_TIMEOUT", 0)
-if OFFICEBOOKING_SESSION_IDLE_TIMEOUT < 0:
-    raise ImproperlyConfigured("OFFICEBOOKING_SESSION_IDLE_TIMEOUT must be 0 or more minutes")
 MFA_TOTP_ISSUER = "Officebooking"
 
 # Company sign-in (OpenID Connect) is configured per installation through the environment.
@@ -262,6 +252,17 @@ if OIDC_SERVER_URL:
             }
         ]
     }
+
+# People list and end their sessions (allauth.usersessions): a row per signed-in session with
+# its IP address and browser, which is also erasure's index from a person to their sessions.
+# allauth's own tracking writes that row on every request; SessionActivityMiddleware does it
+# at most once a minute instead, so allauth's middleware is left out.
+USERSESSIONS_TRACK_ACTIVITY = False
+# Minutes without a request after which a session is logged out; 0: sessions end only when
+# they expire (SESSION_COOKIE_AGE, two weeks after the last activity).
+OFFICEBOOKING_SESSION_IDLE_TIMEOUT = env_int("OFFICEBOOKING_SESSION_IDLE_TIMEOUT", 0)
+if OFFICEBOOKING_SESSION_IDLE_TIMEOUT < 0:
+    raise ImproperlyConfigured("OFFICEBOOKING_SESSION_IDLE_TIMEOUT must be 0 or more minutes")
 
 # Internationalisation
 LANGUAGE_CODE = "en"
