@@ -84,7 +84,7 @@ class BookingAdmin(ReadOnlyAdmin):
             )
 
     def _cancel_confirmation(self, request, bookings, form) -> TemplateResponse:
-        show_people = may_see_attendance_of_people(request.user)
+        show_people = not self._hides_people(request)
         rows = [
             {
                 "pk": booking.pk,

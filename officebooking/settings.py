@@ -83,6 +83,21 @@ OFFICEBOOKING_API_RATE_PER_IP = env_int("OFFICEBOOKING_API_RATE_PER_IP", 120)
 OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS = env_int("OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS", 365)
 if OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS must be at least 1")
+# How long personal records outside bookings are kept (days); the privacy statement names them.
+# "Who looked at my data" reaches back this far.
+OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS = env_int(
+    "OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS", 365
+)
+# Revoked API tokens and calendar feeds stay listed under "My data" this long after revoking.
+OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS = env_int(
+    "OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS", 30
+)
+for _name in (
+    "OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS",
+    "OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS",
+):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more days")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,6 +114,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "officebooking",
@@ -121,6 +137,7 @@ MIDDLEWARE = [
     "profiles.middleware.TenantMiddleware",
     "profiles.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "profiles.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -246,6 +263,17 @@ if OIDC_SERVER_URL:
             }
         ]
     }
+
+# People list and end their sessions (allauth.usersessions): a row per signed-in session with
+# its IP address and browser, which is also erasure's index from a person to their sessions.
+# allauth's own tracking writes that row on every request; SessionActivityMiddleware does it
+# at most once a minute instead, so allauth's middleware is left out.
+USERSESSIONS_TRACK_ACTIVITY = False
+# Minutes without a request after which a session is logged out; 0: sessions end only when
+# they expire (SESSION_COOKIE_AGE, two weeks after the last activity).
+OFFICEBOOKING_SESSION_IDLE_TIMEOUT = env_int("OFFICEBOOKING_SESSION_IDLE_TIMEOUT", 0)
+if OFFICEBOOKING_SESSION_IDLE_TIMEOUT < 0:
+    raise ImproperlyConfigured("OFFICEBOOKING_SESSION_IDLE_TIMEOUT must be 0 or more minutes")
 
 # Internationalisation
 LANGUAGE_CODE = "en"
@@ -377,6 +405,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-personal-data": {
         "task": "privacy.tasks.retention_task",
         "schedule": crontab(hour=2, minute=45),
+    },
+    "clear-expired-sessions": {
+        "task": "privacy.tasks.clear_expired_sessions_task",
+        "schedule": crontab(hour=3, minute=30),
     },
     "delete-expired-exports": {
         "task": "privacy.export.delete_expired_exports_task",

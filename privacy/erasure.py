@@ -11,12 +11,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
-from django.conf import settings
+from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
@@ -27,7 +26,7 @@ from django.utils import timezone
 from bookings.models import Booking, BookingStatus, CalendarFeed, CheckIn, FavoriteResource
 from bookings.services import cancel_booking, check_out
 from privacy.models import DataExport, StaffAccess
-from privacy.sessions import live_sessions_of
+from privacy.sessions import delete_sessions_of
 from privacy.statistics import (
     aggregate_day,
     fold_bookings,
@@ -158,10 +157,8 @@ def _erase_admin_log(user: User, now: datetime, summary: ErasureSummary) -> None
 
 
 def _erase_sessions(user: User, now: datetime, summary: ErasureSummary) -> None:
-    # SessionStore.delete() also drops the cached copy (cached_db).
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in list(live_sessions_of(user, now=now)):
-        store(session_key=session.session_key).delete()
+    # Expired ones too: an expired session still decodes to the person's id.
+    delete_sessions_of(user, now=now)
 
 
 def _erase_user(user: User, now: datetime, summary: ErasureSummary) -> None:
@@ -188,6 +185,8 @@ ERASERS: dict[str, Eraser] = {
     "socialaccount.socialaccount": _erase_social_accounts,
     "mfa.authenticator": _delete_theirs(Authenticator),
     "sessions.session": _erase_sessions,
+    # Emptied with the sessions above, through the index they are; this only makes sure.
+    "usersessions.usersession": _delete_theirs(UserSession),
     "profiles.user": _erase_user,
 }
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
 from celery import shared_task
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -328,6 +329,14 @@ def export_sessions(user: User) -> list:
     ]
 
 
+def export_user_sessions(user: User) -> list:
+    """The person's list of sessions: when, from which address and browser; not the key."""
+    sessions = UserSession.objects.filter(user=user).order_by("created_at")
+    return _jsonable(
+        list(sessions.values("created_at", "last_seen_at", "ip", "user_agent", "data"))
+    )
+
+
 def export_admin_log(user: User) -> list:
     # What the person changed in the admin: the kind and id of the object, not its text,
     # which may name someone else.
@@ -361,6 +370,7 @@ EXPORTERS: dict[str, Callable[[User], object]] = {
     "mfa.authenticator": export_authenticators,
     "admin.logentry": export_admin_log,
     "sessions.session": export_sessions,
+    "usersessions.usersession": export_user_sessions,
 }
 
 

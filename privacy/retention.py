@@ -8,13 +8,17 @@ each commit on their own, so a rerun finds what is left and counts nothing again
 import logging
 from datetime import UTC, datetime, time, timedelta
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import QuerySet
 
-from bookings.models import Booking, CheckIn
+from bookings.models import Booking, CalendarFeed, CheckIn
 from privacy.erasure import erase_person
+from privacy.models import StaffAccess
 from privacy.statistics import aggregate_day, last_complete_day, uncounted_days
-from profiles.models import AuditEntry, Organization, User
+from profiles.models import ApiToken, AuditEntry, Organization, User
 
 logger = logging.getLogger(__name__)
 
@@ -82,17 +86,61 @@ def purge_ended_subscriptions(*, now: datetime) -> int:
     return erased
 
 
-def purge_expired_audit_entries(*, now: datetime) -> int:
-    """Delete audit log entries older than OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS.
-
-    In batches that each commit on their own, so a long log never holds one big lock and an
-    interrupted run resumes where it stopped. Return how many entries went.
-    """
-    cutoff = now - timedelta(days=settings.OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS)
-    expired = AuditEntry.objects.filter(created_at__lt=cutoff).order_by("pk")
+def _delete_in_batches(rows: QuerySet) -> int:
+    """Delete `rows` a batch at a time, each batch committing on its own; return how many."""
     deleted = 0
-    while pks := list(expired.values_list("pk", flat=True)[:BATCH_SIZE]):
-        deleted += AuditEntry.objects.filter(pk__in=pks).delete()[0]
+    rows = rows.order_by("pk")
+    while pks := list(rows.values_list("pk", flat=True)[:BATCH_SIZE]):
+        with transaction.atomic():
+            deleted += rows.model.objects.filter(pk__in=pks).delete()[0]
+    return deleted
+
+
+def purge_staff_accesses(*, now: datetime) -> int:
+    """Delete staff accesses older than OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS."""
+    cutoff = now - timedelta(days=settings.OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS)
+    return _delete_in_batches(StaffAccess.objects.filter(accessed_at__lt=cutoff))
+
+
+def purge_revoked_api_tokens(*, now: datetime) -> int:
+    """Delete API tokens revoked longer than OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS ago."""
+    cutoff = now - timedelta(days=settings.OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS)
+    return _delete_in_batches(ApiToken.objects.filter(revoked_at__lt=cutoff))
+
+
+def purge_revoked_calendar_feeds(*, now: datetime) -> int:
+    """Delete calendar feeds revoked longer than OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS ago."""
+    cutoff = now - timedelta(days=settings.OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS)
+    return _delete_in_batches(CalendarFeed.objects.filter(revoked_at__lt=cutoff))
+
+
+def purge_ended_user_sessions(*, now: datetime) -> int:
+    """Delete the entries of the people's session lists whose session ended.
+
+    Ended means logged out elsewhere than through the list, expired or cleared: its address
+    and browser serve nobody once the session is over. Live means an unexpired row in the
+    session table, which both session engines here (db, cached_db) write through.
+    """
+    live = Session.objects.filter(expire_date__gt=now).values("session_key")
+    return _delete_in_batches(UserSession.objects.exclude(session_key__in=live))
+
+
+def purge_expired_audit_entries(*, now: datetime) -> int:
+    """Delete audit log entries older than OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS."""
+    cutoff = now - timedelta(days=settings.OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS)
+    return _delete_in_batches(AuditEntry.objects.filter(created_at__lt=cutoff))
+
+
+def purge_expired_records(*, now: datetime) -> int:
+    """Delete staff accesses, audit log entries, revoked tokens and feeds, and ended sessions'
+    list entries past their retention; return how many rows went."""
+    deleted = (
+        purge_staff_accesses(now=now)
+        + purge_expired_audit_entries(now=now)
+        + purge_revoked_api_tokens(now=now)
+        + purge_revoked_calendar_feeds(now=now)
+        + purge_ended_user_sessions(now=now)
+    )
     if deleted:
-        logger.info("retention deleted %s audit log entries", deleted)
+        logger.info("retention deleted %s other personal records", deleted)
     return deleted

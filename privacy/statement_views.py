@@ -52,6 +52,7 @@ def _rights_links() -> dict[str, str | None]:
         "cookies": reverse("cookie_settings"),
         "near_me": reverse("buildings_near_me"),
         "who_looked": my_data,
+        "sessions": _url_or_none("usersessions_list"),
     }
 
 
@@ -65,6 +66,10 @@ def _render_statement(request: HttpRequest, form: ContactForm, status: int = 200
         "analytics_configured": bool(settings.OFFICEBOOKING_ANALYTICS_URL),
         "retention_days": organization.retention_days if organization else None,
         "audit_log_retention_days": settings.OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS,
+        "staff_access_retention_days": settings.OFFICEBOOKING_STAFF_ACCESS_RETENTION_DAYS,
+        "revoked_token_retention_days": settings.OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS,
+        "session_idle_timeout": settings.OFFICEBOOKING_SESSION_IDLE_TIMEOUT,
+        "session_days": settings.SESSION_COOKIE_AGE // (24 * 60 * 60),
     }
     return render(request, "privacy/statement.html", context, status=status)
 

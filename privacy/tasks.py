@@ -3,9 +3,10 @@ from django.utils import timezone
 
 from privacy.retention import (
     purge_ended_subscriptions,
-    purge_expired_audit_entries,
     purge_expired_personal_data,
+    purge_expired_records,
 )
+from privacy.sessions import delete_expired_sessions
 from privacy.statistics import aggregate_pending, compute_mobility
 from profiles.models import Organization
 
@@ -19,11 +20,11 @@ def aggregate_statistics(*, now) -> int:
 
 
 def purge_personal_data(*, now) -> int:
-    """Run the retention jobs; return how many bookings, people and audit entries went."""
+    """Run the retention jobs; return how many bookings, people and other records went."""
     return (
         purge_expired_personal_data(now=now)
         + purge_ended_subscriptions(now=now)
-        + purge_expired_audit_entries(now=now)
+        + purge_expired_records(now=now)
     )
 
 
@@ -36,3 +37,8 @@ def aggregate_statistics_task() -> int:
 def retention_task() -> int:
     # Retention counts what it deletes first, so it does not depend on the statistics run.
     return purge_personal_data(now=timezone.now())
+
+
+@shared_task
+def clear_expired_sessions_task() -> int:
+    return delete_expired_sessions(now=timezone.now())

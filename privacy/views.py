@@ -5,6 +5,7 @@ import zoneinfo
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -90,6 +91,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         "social_accounts": SocialAccount.objects.filter(user=user),
         "authenticators": Authenticator.objects.filter(user=user),
         "admin_changes": LogEntry.objects.filter(user=user).count(),
+        "user_sessions": UserSession.objects.filter(user=user).order_by("-last_seen_at"),
         "bookings": bookings.order_by("-start")[:LATEST],
         "booking_count": bookings.count(),
         "booked_for_others": Booking.objects.filter(booked_by=user).exclude(user=user).count(),
@@ -113,6 +115,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
                 "account_email",
                 "account_change_password",
                 "mfa_index",
+                "usersessions_list",
                 "profile_edit",
                 "privacy_settings",
                 "delete_account",

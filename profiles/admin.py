@@ -3,6 +3,8 @@ import json
 import zoneinfo
 from datetime import UTC
 
+from allauth.usersessions.admin import UserSessionAdmin as AllauthUserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -22,6 +24,7 @@ from profiles.services import (
     MembershipError,
     ProfileError,
     apply_strict_preset,
+    check_member_email,
     create_member,
     may_assign_role,
     set_role,
@@ -62,10 +65,22 @@ class UserAddForm(forms.ModelForm):
             raise ValidationError(_("Someone with this e-mail address already has an account."))
         return email
 
+    def _organization(self) -> Organization | None:
+        return self.cleaned_data.get("organization") or self.actor.organization
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        email, organization = cleaned.get("email"), self._organization()
+        if email and organization is not None:
+            try:
+                check_member_email(organization=organization, email=email)
+            except MembershipError as error:
+                self.add_error("email", str(error))
+        return cleaned
+
     def save(self, commit=True):
-        organization = self.cleaned_data.get("organization") or self.actor.organization
         return create_member(
-            organization=organization,
+            organization=self._organization(),
             email=self.cleaned_data["email"],
             full_name=self.cleaned_data["full_name"],
             role=self.cleaned_data["role"],
@@ -467,3 +482,13 @@ class AuditEntryAdmin(OrganizationScopedAdmin):
                 row.append(entry.subject.email if entry.subject else "")
             writer.writerow([_csv_cell(value) for value in row])
         return response
+
+
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(AllauthUserSessionAdmin):
+    # allauth's searches user__username, which this user model does not have (a 500). Only
+    # platform superusers see this page: no role has its permissions.
+    search_fields = ["user__email", "ip"]

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from profiles import roles
 from profiles.audit import record_staff_change
@@ -123,6 +124,22 @@ def set_language(*, user: User, language: str) -> User:
     return user
 
 
+def check_member_email(*, organization: Organization, email: str) -> None:
+    """Refuse an address on another organisation's e-mail domain.
+
+    That person belongs to the other organisation: an account made for them here would stop
+    them from signing up there, and a password reset would land them inside this one.
+    """
+    owner = organization_for_email(User.objects.normalize_email(email))
+    if owner is not None and owner.pk != organization.pk:
+        raise MembershipError(
+            _(
+                "This address is on another organisation's e-mail domain: that person joins "
+                "their own organisation by signing up."
+            )
+        )
+
+
 @transaction.atomic
 def create_member(
     *,
@@ -135,6 +152,7 @@ def create_member(
 ) -> User:
     """Create a person in an organisation, with their (empty) profile and role group."""
     email = User.objects.normalize_email(email)
+    check_member_email(organization=organization, email=email)
     if User.objects.filter(email__iexact=email).exists():
         raise MembershipError("Someone with this e-mail address already has an account.")
     user = User.objects.create_user(email, password, full_name=full_name)

@@ -10,6 +10,7 @@ from privacy.models import DataExport, StaffAccess
 from profiles.models import Role
 from profiles.services import create_api_token
 from tests.factories import BookingFactory, CheckInFactory
+from tests.sessions import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,12 @@ def test_my_bookings_are_listed_in_the_buildings_time_zone(client, employee, des
     client.force_login(employee)
     html = client.get(reverse("my_data")).content.decode()
     assert "9 a.m." in html and "5 p.m." in html
+
+
+def test_the_page_lists_my_sessions_and_links_to_where_i_end_them(client, employee):
+    log_in(employee, browser=client, REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT="Phone browser")
+
+    html = client.get(URL).content.decode()
+
+    assert "Phone browser, 192.0.2.7" in html
+    assert f'href="{reverse("usersessions_list")}"' in html

@@ -3,8 +3,8 @@ from django.utils import timezone
 
 from privacy.retention import (
     purge_ended_subscriptions,
-    purge_expired_audit_entries,
     purge_expired_personal_data,
+    purge_expired_records,
 )
 
 
@@ -15,9 +15,9 @@ class Command(BaseCommand):
         now = timezone.now()
         bookings = purge_expired_personal_data(now=now)
         people = purge_ended_subscriptions(now=now)
-        audit_entries = purge_expired_audit_entries(now=now)
+        records = purge_expired_records(now=now)
         self.stdout.write(
             f"Deleted {bookings} booking(s) past retention; "
             f"erased {people} person(s) of ended subscriptions; "
-            f"deleted {audit_entries} audit log entr(y/ies) past retention."
+            f"deleted {records} other record(s) past retention."
         )

@@ -1,0 +1,79 @@
+"""People list their sessions and log out everywhere else from the account menu."""
+
+import pytest
+from allauth.usersessions.models import UserSession
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from tests.sessions import log_in
+
+pytestmark = pytest.mark.django_db
+
+SESSIONS_URL = reverse("usersessions_list")
+
+
+@pytest.fixture
+def on_laptop(client, employee):
+    return log_in(employee, browser=client, HTTP_USER_AGENT="Laptop browser")
+
+
+@pytest.fixture
+def on_phone(employee):
+    return log_in(employee, HTTP_USER_AGENT="Phone browser", REMOTE_ADDR="192.0.2.9")
+
+
+def test_the_account_menu_links_to_the_sessions(on_laptop):
+    content = on_laptop.get(reverse("account_change_password")).content.decode()
+
+    assert f'href="{SESSIONS_URL}"' in content
+
+
+def test_the_page_lists_each_session_and_marks_this_one(on_laptop, on_phone):
+    response = on_laptop.get(SESSIONS_URL)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Laptop browser" in content
+    assert "Phone browser" in content
+    assert "From 192.0.2.9." in content
+    assert content.count("This device") == 1
+
+
+def test_logging_out_everywhere_else_ends_the_other_sessions(on_laptop, on_phone, employee):
+    phone_key = on_phone.session.session_key
+
+    response = on_laptop.post(SESSIONS_URL)
+
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=phone_key).exists()
+    assert on_phone.get(reverse("home")).status_code == 302
+    assert on_laptop.get(reverse("home")).status_code == 200
+    assert list(
+        UserSession.objects.filter(user=employee).values_list("session_key", flat=True)
+    ) == [on_laptop.session.session_key]
+
+
+def test_a_colleagues_sessions_are_not_listed(on_laptop, colleague):
+    log_in(colleague, HTTP_USER_AGENT="Colleague browser")
+
+    assert "Colleague browser" not in on_laptop.get(SESSIONS_URL).content.decode()
+
+
+def test_the_page_asks_a_visitor_to_log_in(client):
+    response = client.get(SESSIONS_URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_superuser_searches_sessions_in_admin_by_e_mail_address(client, employee, on_phone):
+    from profiles.models import User
+
+    client.force_login(User.objects.create_superuser("root@platform.example", "x"))
+
+    response = client.get(
+        reverse("admin:usersessions_usersession_changelist"), {"q": employee.email}
+    )
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
