@@ -71,7 +71,7 @@ NOT_EXPORTED: dict[str, dict[str, str]] = {
     "bookings.calendarfeed": {
         "id": _ROW_ID,
         "user": _THE_PERSON,
-        "token": "the feed's secret address: a key to it in a file on someone's disk",
+        "token_hash": "the hash of the feed's secret address: a secret",
     },
     "privacy.dataexport": {
         "id": _ROW_ID,
@@ -80,6 +80,18 @@ NOT_EXPORTED: dict[str, dict[str, str]] = {
         "file": "where the ZIP is stored; the ZIP is the export itself",
     },
     "privacy.staffaccess": {"id": _ROW_ID, "person": _THE_PERSON},
+    "profiles.auditentry": {
+        "id": _ROW_ID,
+        "organization": _ORGANIZATION_COPY,
+        "content_type": "the kind of the changed object, described in `object`",
+        "object_id": "the changed object's row number, described in `object`",
+        "subject": "about_me: the person themselves; by_me: someone else, whose data it is",
+    },
+    "usersessions.usersession": {
+        "id": _ROW_ID,
+        "user": _THE_PERSON,
+        "session_key": "the session's key: whoever holds it is signed in",
+    },
     "account.emailaddress": {"id": _ROW_ID, "user": _THE_PERSON},
     "socialaccount.socialaccount": {"id": _ROW_ID, "user": _THE_PERSON},
     "mfa.authenticator": {
@@ -106,6 +118,7 @@ EXPORTED_AS: dict[str, dict[str, str]] = {
         # Who booked it for the person is the colleague's data; that someone did is theirs.
         "booked_by": "booked_by_someone_else",
     },
+    "profiles.auditentry": {"actor": "staff_member", "actor_role": "staff_role"},
     "admin.logentry": {"content_type": "object_type", "action_flag": "action"},
     "sessions.session": {"expire_date": "expires"},
 }

@@ -11,8 +11,11 @@ from django.utils import timezone
 from bookings.models import CalendarFeed, FavoriteResource
 from privacy.erasure import ERASERS
 from privacy.models import DataExport, StaffAccess
+from profiles.audit import record_staff_change
+from profiles.models import AuditAction
 from profiles.services import create_api_token
 from tests.factories import BookingFactory, CheckInFactory
+from tests.sessions import log_in
 
 # Rows that hold a person without a foreign key: the admin log names them in object_id, and
 # a server-side session holds their id in its encoded data.
@@ -71,6 +74,8 @@ def _keys(value) -> set[str]:
 @pytest.fixture
 def erin_everywhere(client, employee, colleague, facility_manager, desk, other_desk):
     """Erin with a row in every model that points to a person."""
+    # Through the form, so the session is in her list; before her second factor exists.
+    log_in(employee, browser=client)
     booking = BookingFactory(
         resource=desk, user=employee, booked_by=colleague, reminder_sent_at=timezone.now()
     )
@@ -91,7 +96,23 @@ def erin_everywhere(client, employee, colleague, facility_manager, desk, other_d
     LogEntry.objects.log_actions(
         user_id=employee.pk, queryset=[colleague], action_flag=CHANGE, single_object=True
     )
-    client.force_login(employee)
+    record_staff_change(
+        actor=facility_manager,
+        organization=employee.organization,
+        action=AuditAction.BOOKING_CANCELLED,
+        obj=booking,
+        description="A.01",
+        subject=employee,
+        reason="Broken chair",
+    )
+    record_staff_change(
+        actor=employee,
+        organization=employee.organization,
+        action=AuditAction.ACCOUNT_CHANGED,
+        obj=colleague,
+        description="Carl",
+        subject=colleague,
+    )
     return employee
 
 

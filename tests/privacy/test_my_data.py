@@ -153,7 +153,9 @@ def test_the_query_count_is_small_and_does_not_grow_with_the_data(erin, employee
         response = erin.get(URL)
 
     assert response.status_code == 200
-    assert len(full) == len(empty) <= 20
+    # One query per kind of data the page lists (and the session and the user): it grows
+    # with the kinds, never with the rows.
+    assert len(full) == len(empty) <= 22
 
 
 def test_the_export_format_page_documents_every_section(client, db):
