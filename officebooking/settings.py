@@ -236,6 +236,14 @@ if OIDC_SERVER_URL:
         ]
     }
 
+# Per-IP limits (failed logins, sign-ups, the contact form) need the client's address. Behind
+# proxies REMOTE_ADDR is the nearest proxy: say how many of yours append to X-Forwarded-For, or
+# which header your proxy sets to the client's address. 0 and no header: trust no header.
+OFFICEBOOKING_TRUSTED_PROXY_COUNT = env_int("OFFICEBOOKING_TRUSTED_PROXY_COUNT", 0)
+OFFICEBOOKING_TRUSTED_CLIENT_IP_HEADER = env_str("OFFICEBOOKING_TRUSTED_CLIENT_IP_HEADER") or None
+ALLAUTH_TRUSTED_PROXY_COUNT = OFFICEBOOKING_TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = OFFICEBOOKING_TRUSTED_CLIENT_IP_HEADER
+
 # Internationalisation
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
