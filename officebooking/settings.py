@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "officebooking.middleware.HtmxLoginRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "profiles.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "officebooking.urls"
