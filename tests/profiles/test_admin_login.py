@@ -1,9 +1,12 @@
 """The admin has no login of its own: allauth's limits and second factor guard it too."""
 
+import time
+
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD, TOTPAuthenticatorFactory
+from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, TOTPAuthenticatorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +76,21 @@ def test_a_logged_in_employee_is_refused_the_admin(client, employee):
     client.force_login(employee)
 
     assert client.get(reverse("admin:login")).status_code == 403
+
+
+def _current_code() -> str:
+    counter = int(time.time()) // 30
+    return format_hotp_value(hotp_value(TEST_TOTP_SECRET, counter))
+
+
+def test_staff_with_totp_reach_the_admin_after_the_code(client, facility_manager):
+    TOTPAuthenticatorFactory(user=facility_manager)
+    client.post(
+        reverse("account_login"),
+        {"login": facility_manager.email, "password": TEST_PASSWORD, "next": "/admin/"},
+    )
+
+    response = client.post(reverse("mfa_authenticate"), {"code": _current_code()})
+
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
