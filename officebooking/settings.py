@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "officebooking.middleware.HtmxLoginRedirectMiddleware",
     "officebooking.middleware.PrivateResponseHeadersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "profiles.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "officebooking.urls"
@@ -274,6 +275,14 @@ USERSESSIONS_TRACK_ACTIVITY = False
 OFFICEBOOKING_SESSION_IDLE_TIMEOUT = env_int("OFFICEBOOKING_SESSION_IDLE_TIMEOUT", 0)
 if OFFICEBOOKING_SESSION_IDLE_TIMEOUT < 0:
     raise ImproperlyConfigured("OFFICEBOOKING_SESSION_IDLE_TIMEOUT must be 0 or more minutes")
+
+# Per-IP limits (failed logins, sign-ups, the contact form) need the client's address. Behind
+# proxies REMOTE_ADDR is the nearest proxy: say how many of yours append to X-Forwarded-For, or
+# which header your proxy sets to the client's address. 0 and no header: trust no header.
+OFFICEBOOKING_TRUSTED_PROXY_COUNT = env_int("OFFICEBOOKING_TRUSTED_PROXY_COUNT", 0)
+OFFICEBOOKING_TRUSTED_CLIENT_IP_HEADER = env_str("OFFICEBOOKING_TRUSTED_CLIENT_IP_HEADER") or None
+ALLAUTH_TRUSTED_PROXY_COUNT = OFFICEBOOKING_TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = OFFICEBOOKING_TRUSTED_CLIENT_IP_HEADER
 
 # Internationalisation
 LANGUAGE_CODE = "en"

@@ -8,12 +8,9 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
+from profiles.network import client_ip
+
 PERIOD_SECONDS = 60
-
-
-def client_ip(request: HttpRequest) -> str:
-    """Return the address of the client that sent the request."""
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class CacheRateThrottle(BaseThrottle):

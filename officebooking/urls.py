@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +8,9 @@ from profiles import views as profile_views
 
 admin.site.site_header = "Officebooking"
 admin.site.site_title = "Officebooking admin"
+# The admin has no password form of its own: it would bypass allauth's rate limits and second
+# factor. Visitors are sent to the account login, which applies both.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -22,6 +22,7 @@ from privacy.cookies import site_cookies
 from privacy.forms import ContactForm, NearMeForm
 from profiles.decorators import member_required
 from profiles.models import Organization
+from profiles.network import client_ip
 
 CONTACT_LIMIT = 5
 CONTACT_WINDOW_SECONDS = 60 * 60
@@ -82,7 +83,7 @@ def statement(request: HttpRequest) -> HttpResponse:
 def _contact_allowed(request: HttpRequest) -> bool:
     """Count a question from this address; return whether it is within the hourly limit."""
     # Hashed: the cache need not hold the address itself.
-    address = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
+    address = hashlib.sha256(client_ip(request).encode()).hexdigest()
     key = f"privacy-contact:{address}"
     cache.add(key, 0, CONTACT_WINDOW_SECONDS)
     try:

@@ -3,11 +3,16 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 
+from profiles.network import client_ip
 from profiles.selectors import organization_for_email
 from profiles.services import join_organization_by_verified_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        # allauth's rate limits and user sessions count per client, not per proxy.
+        return client_ip(request)
+
     def get_email_verification_redirect_url(self, email_address):
         return settings.LOGIN_REDIRECT_URL
 

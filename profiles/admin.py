@@ -245,6 +245,7 @@ class OrganizationAdmin(OrganizationScopedAdmin):
         (None, {"fields": ["name", "slug"]}),
         (_("Billing"), {"fields": ["street", "postal_code", "city", "country", "vat_number"]}),
         (_("Subscription"), {"fields": ["subscription_ends_on"]}),
+        (_("Security"), {"fields": ["staff_must_use_mfa"]}),
         (
             _("Privacy"),
             {

@@ -1,33 +1,61 @@
+import logging
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm
 from allauth.account.internal.flows import email_verification
 from django import forms
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from profiles.images import process_picture
 from profiles.models import Language, Profile, User
-from profiles.selectors import COLLEAGUE_SEARCH_MIN_LENGTH, organization_for_email
+from profiles.receivers import SIGNUP_EMAIL_SESSION_KEY
+from profiles.selectors import COLLEAGUE_SEARCH_MIN_LENGTH
+from profiles.tasks import complete_signup_task
+
+logger = logging.getLogger(__name__)
 
 
 class CompanySignupForm(SignupForm):
     """Sign-up that only creates accounts for the domains of client organisations.
 
-    An unknown domain gets exactly the page a known one gets ("check your e-mail"), and the
-    e-mail explains that the organisation does not use the service: the page never tells a
-    stranger which addresses or organisations we know.
+    A new address on a client's domain, an address that already has an account and an unknown
+    domain get the same page ("check your e-mail") after the same work: the password is hashed
+    once and one task is queued, which creates the account if it may exist and sends the one
+    e-mail. Neither the page nor its timing tells a stranger which addresses or organisations
+    we know. (Creating the account in the request made a new address answer in ~290 ms and the
+    others in ~18 ms.)
     """
 
     def try_save(self, request):
-        email = self.cleaned_data.get("email")
-        if not self.account_already_exists and organization_for_email(email) is None:
-            adapter = get_adapter(request)
-            # What allauth does for a known address, so the page can't tell them apart: the
-            # same rate limit on mails to one address, the same "confirmation sent" message.
-            if email_verification.handle_verification_email_rate_limit(request, email):
-                adapter.send_mail("account/email/unknown_organization", email, {"email": email})
-                email_verification.add_email_verification_sent_message(request, email, signup=True)
-            return None, adapter.respond_email_verification_sent(request, None)
-        return super().try_save(request)
+        email = self.cleaned_data["email"]
+        password_hash = make_password(self.cleaned_data["password1"])
+        # allauth's limit on mails to one address, consumed alike for every address.
+        notify = email_verification.consume_email_verification_rate_limit(request, email)
+        _queue_signup(
+            email=email,
+            password_hash=password_hash,
+            language=translation.get_language(),
+            notify=notify,
+        )
+        request.session[SIGNUP_EMAIL_SESSION_KEY] = email
+        if notify:
+            email_verification.add_email_verification_sent_message(request, email, signup=True)
+        return None, get_adapter(request).respond_email_verification_sent(request, None)
+
+
+def _queue_signup(**kwargs) -> None:
+    def send() -> None:
+        try:
+            complete_signup_task.apply_async(kwargs=kwargs)
+        except Exception:
+            # Not enqueue_on_commit: its log line would hold the password hash. The person
+            # sees "check your e-mail", gets none, and signs up again.
+            logger.exception("could not queue a sign-up")
+
+    transaction.on_commit(send)
 
 
 class ProfileForm(forms.Form):

@@ -5,8 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from profiles.selectors import must_set_up_two_factor
 
 
 class TenantMiddleware:
@@ -85,3 +90,29 @@ class SessionActivityMiddleware:
             request.session[LAST_ACTIVITY_KEY] = now
             # Also adds a session that is missing from the list, such as one from before it.
             UserSession.objects.create_from_request(request)
+
+
+class StaffTwoFactorMiddleware:
+    """Send staff who must use a second factor and have none to set one up, before any admin page.
+
+    A middleware rather than a wrapper around admin views: it also covers admin pages that
+    apps add with their own URLs under the admin's prefix.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and request.path.startswith(reverse("admin:index"))
+            and request.path != reverse("admin:logout")
+            and must_set_up_two_factor(user)
+        ):
+            messages.info(
+                request,
+                _("Set up two-factor authentication to open the admin."),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -52,6 +52,14 @@ class Organization(models.Model):
         default=False,
         help_text=_("Facility managers see only totals, never one person's attendance."),
     )
+    staff_must_use_mfa = models.BooleanField(
+        _("staff must use two-factor authentication"),
+        default=False,
+        help_text=_(
+            "Facility managers and organisation admins set up an authenticator app before "
+            "they can open the admin."
+        ),
+    )
     # Which optional profile fields the profile page asks for.
     asks_phone = models.BooleanField(_("ask for a phone number"), default=True)
     asks_picture = models.BooleanField(_("ask for a profile picture"), default=True)

@@ -2,11 +2,12 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from allauth.mfa.models import Authenticator
 from django.db.models import Q
 from django.utils import timezone
 
 from profiles import registry
-from profiles.models import ApiToken, EmailDomain, Organization, User
+from profiles.models import STAFF_ROLES, ApiToken, EmailDomain, Organization, User
 from profiles.visibility import may_find, may_see_name_on_plan, may_see_presence
 
 
@@ -17,6 +18,29 @@ def organization_for_email(email: str) -> Organization | None:
         return None
     match = EmailDomain.objects.select_related("organization").filter(domain=domain).first()
     return match.organization if match else None
+
+
+def must_use_two_factor(user: User) -> bool:
+    """Return whether the person may open the admin only with a second factor.
+
+    Platform superusers always; facility managers and organisation admins when their
+    organisation asks it of its staff.
+    """
+    if user.is_superuser:
+        return True
+    organization = user.organization
+    return user.role in STAFF_ROLES and organization is not None and organization.staff_must_use_mfa
+
+
+def must_set_up_two_factor(user: User) -> bool:
+    """Return whether the person must set up a second factor before any admin page opens.
+
+    Having one is enough: allauth asks for it at every login, the admin's included.
+    """
+    if not must_use_two_factor(user):
+        return False
+    second_factors = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    return not Authenticator.objects.filter(user=user, type__in=second_factors).exists()
 
 
 # A token in use is touched at most this often: a write per request would turn every API

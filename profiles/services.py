@@ -1,9 +1,10 @@
 import secrets
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,6 +162,37 @@ def create_member(
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
     _sync_role_group(user, role)
     return user
+
+
+class SignupOutcome(StrEnum):
+    CREATED = "created"
+    ACCOUNT_EXISTS = "account_exists"
+    UNKNOWN_ORGANIZATION = "unknown_organization"
+
+
+def sign_up(*, email: str, password_hash: str) -> tuple[SignupOutcome, User | None]:
+    """Create an unverified account for a new address on a client organisation's domain.
+
+    Runs in a task, not in the sign-up request: the request does the same work for every
+    address, so its timing can't tell a visitor which addresses or organisations we know.
+    The person joins the organisation once the address is verified, not here.
+    """
+    email = User.objects.normalize_email(email)
+    if (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    ):
+        return SignupOutcome.ACCOUNT_EXISTS, None
+    if organization_for_email(email) is None:
+        return SignupOutcome.UNKNOWN_ORGANIZATION, None
+    try:
+        with transaction.atomic():
+            user = User.objects.create(email=email, password=password_hash)
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    except IntegrityError:
+        # Two sign-ups for one address raced; the other one created the account.
+        return SignupOutcome.ACCOUNT_EXISTS, None
+    return SignupOutcome.CREATED, user
 
 
 @transaction.atomic

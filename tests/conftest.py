@@ -4,12 +4,14 @@ import pytest
 from django.core.cache import cache
 
 from officebooking.celery import app as celery_app
-from profiles.models import Role
+from profiles.models import Role, User
 from tests.factories import (
+    TEST_PASSWORD,
     BuildingFactory,
     FloorFactory,
     OrganizationFactory,
     ResourceFactory,
+    TOTPAuthenticatorFactory,
     UserFactory,
 )
 
@@ -90,6 +92,14 @@ def stranger(other_organization):
         email="sam@globex.example",
         full_name="Sam",
     )
+
+
+@pytest.fixture
+def superuser(db):
+    """A platform superuser, with the authenticator app that admin always asks of them."""
+    user = User.objects.create_superuser("root@platform.example", TEST_PASSWORD)
+    TOTPAuthenticatorFactory(user=user)
+    return user
 
 
 @pytest.fixture

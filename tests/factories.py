@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 
 from bookings.models import Booking, BookingPolicy, BookingStatus, CheckIn, OpeningHours
 from locations.models import Building, Closure, Floor, Resource, ResourceKind, Zone
@@ -15,6 +17,8 @@ from profiles import roles
 from profiles.models import EmailDomain, Membership, Organization, Profile, Role, User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+# The TOTP secret of every authenticator made here; tests derive codes from it.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -71,6 +75,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         user = super()._create(model_class, *args, **kwargs)
         user._organization, user._role = organization, role
         return user
+
+
+class TOTPAuthenticatorFactory(factory.django.DjangoModelFactory):
+    """An activated authenticator app (TOTP) for the person, with TEST_TOTP_SECRET."""
+
+    class Meta:
+        model = Authenticator
+
+    user = factory.SubFactory(UserFactory)
+    type = Authenticator.Type.TOTP
+    data = factory.LazyFunction(lambda: {"secret": encrypt(TEST_TOTP_SECRET)})
 
 
 class BuildingFactory(factory.django.DjangoModelFactory):

@@ -56,3 +56,17 @@ def test_a_facility_manager_opens_the_admin(client, facility_manager, desk):
 
 def test_healthz_answers(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_signing_up_sends_the_verification_link(
+    client, organization, mailoutbox, django_capture_on_commit_callbacks
+):
+    password = "Sup3r-secret-pw!"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "newcomer@acme.example", "password1": password, "password2": password},
+        )
+
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "/accounts/confirm-email/" in mailoutbox[0].body

@@ -53,6 +53,27 @@ def test_the_address_limit_leaves_other_addresses_alone(client, key, settings):
     assert get_me(client, key, address="192.0.2.10").status_code == 200
 
 
+def test_behind_a_trusted_proxy_the_address_limit_counts_each_client(client, key, settings):
+    settings.OFFICEBOOKING_TRUSTED_PROXY_COUNT = 1
+    settings.OFFICEBOOKING_API_RATE_PER_IP = 3
+    proxy = "10.0.0.2"
+    for _ in range(3):
+        client.get(
+            ME,
+            HTTP_AUTHORIZATION=f"Bearer {secrets.token_urlsafe(32)}",
+            HTTP_X_FORWARDED_FOR="192.0.2.66",
+            REMOTE_ADDR=proxy,
+        )
+
+    def from_client(address):
+        return client.get(
+            ME, HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_X_FORWARDED_FOR=address, REMOTE_ADDR=proxy
+        )
+
+    assert from_client("192.0.2.66").status_code == 429
+    assert from_client("192.0.2.10").status_code == 200
+
+
 def test_the_token_limit_leaves_other_tokens_alone(client, key, colleague, settings):
     settings.OFFICEBOOKING_API_RATE_PER_TOKEN = 2
     _token, other_key = create_api_token(user=colleague, name="Phone")

@@ -286,6 +286,10 @@ def test_output_lists_the_password_and_every_login_with_its_role(output):
             assert str(user.membership.get_role_display()) in line
 
 
+def test_output_says_the_superuser_sets_up_two_factor_before_the_admin(output):
+    assert "set up two-factor authentication" in output
+
+
 def test_the_past_weeks_are_played_out_and_counted_for_the_dashboard(acme):
     from privacy.models import BuildingDayStatistic
 

@@ -275,9 +275,8 @@ def test_a_facility_manager_cannot_delete_a_person_in_admin(client, facility_man
     assert User.objects.filter(pk=employee.pk).exists()
 
 
-def test_a_superuser_deleting_a_person_in_admin_erases_them(client, employee, desk):
+def test_a_superuser_deleting_a_person_in_admin_erases_them(client, superuser, employee, desk):
     BookingFactory(user=employee, resource=desk, start=PAST, end=PAST + timedelta(hours=1))
-    superuser = User.objects.create_superuser("root@platform.example", "x")
     pk = employee.pk
     client.force_login(superuser)
 

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from privacy import receivers
 from privacy.models import StaffAccess
-from profiles.models import User
 from tests.factories import BookingFactory, CheckInFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,11 +14,6 @@ pytestmark = pytest.mark.django_db
 def _log_connected():
     # privacy's AppConfig.ready() connects it; connecting twice is a no-op (dispatch_uid).
     receivers.connect()
-
-
-@pytest.fixture
-def superuser(db):
-    return User.objects.create_superuser("root@platform.example", "correct-horse-battery-staple")
 
 
 def test_facility_manager_opening_a_person_is_logged_for_that_person(

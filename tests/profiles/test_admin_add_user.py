@@ -14,11 +14,6 @@ def _add_form(**fields) -> dict:
     return {"full_name": "Nina", "language": "", "role": Role.EMPLOYEE, **fields}
 
 
-@pytest.fixture
-def superuser(db):
-    return User.objects.create_superuser("root@platform.example", "x")
-
-
 def test_facility_manager_cannot_add_a_person_of_another_organisations_domain(
     client, facility_manager, other_organization
 ):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bookings.models import Booking, BookingPolicy, BookingStatus
 from locations.models import Building, Resource
-from profiles.models import Organization, Profile, User
+from profiles.models import Organization, Profile
 from tests.factories import (
     BookingFactory,
     BookingPolicyFactory,
@@ -132,8 +132,8 @@ def test_user_changelist_shows_only_own_organizations_people(
     assert _changelist_rows(fm_client, "profiles", "user") == {facility_manager, employee}
 
 
-def test_superuser_sees_both_organizations(client, desk, foreign_desk):
-    client.force_login(User.objects.create_superuser("root@platform.example", "x"))
+def test_superuser_sees_both_organizations(client, superuser, desk, foreign_desk):
+    client.force_login(superuser)
 
     assert _changelist_rows(client, "locations", "resource") == {desk, foreign_desk}
 
@@ -355,8 +355,8 @@ def test_building_with_a_taken_name_is_refused_with_a_form_error(fm_client, buil
     assert Building.objects.filter(name=building.name).count() == 1
 
 
-def test_floor_added_inline_belongs_to_the_buildings_organization(client, building):
-    client.force_login(User.objects.create_superuser("root@platform.example", "x"))
+def test_floor_added_inline_belongs_to_the_buildings_organization(client, superuser, building):
+    client.force_login(superuser)
 
     response = client.post(
         reverse("admin:locations_building_change", args=[building.pk]),
@@ -380,8 +380,8 @@ def test_booking_belongs_in_the_changelist_of_its_own_organization_only(
     assert Booking.objects.count() == 2
 
 
-def test_superuser_adds_an_organization_with_its_email_domain(client):
-    client.force_login(User.objects.create_superuser("root@platform.example", "x"))
+def test_superuser_adds_an_organization_with_its_email_domain(client, superuser):
+    client.force_login(superuser)
 
     response = client.post(
         reverse("admin:profiles_organization_add"),

@@ -198,8 +198,8 @@ def test_facility_manager_gets_admin_access_through_the_role_alone(client, facil
 
 def test_facility_manager_logs_in_to_the_admin_with_their_password(client, facility_manager):
     response = client.post(
-        reverse("admin:login"),
-        {"username": facility_manager.email, "password": TEST_PASSWORD, "next": "/admin/"},
+        reverse("account_login"),
+        {"login": facility_manager.email, "password": TEST_PASSWORD, "next": "/admin/"},
     )
 
     assert response.status_code == 302
@@ -240,8 +240,8 @@ def test_facility_manager_cannot_add_a_facility_manager(fm_client):
     assert not User.objects.filter(email="newcomer@acme.example").exists()
 
 
-def test_superuser_editing_a_person_without_membership_keeps_them_active(client):
-    client.force_login(User.objects.create_superuser("root@platform.example", "x"))
+def test_superuser_editing_a_person_without_membership_keeps_them_active(client, superuser):
+    client.force_login(superuser)
     newcomer = User.objects.create_user("pending@unknown.example", "x")
 
     form = _form_as_shown(client, _change_url(newcomer))

@@ -219,9 +219,11 @@ def test_facility_manager_sees_no_person_in_check_ins_in_strict_mode(
         assert "carl@acme.example" not in response.text
 
 
-def test_superuser_still_sees_the_person_in_strict_mode(client, organization, carls_booking):
+def test_superuser_still_sees_the_person_in_strict_mode(
+    client, superuser, organization, carls_booking
+):
     _strict(organization)
-    client.force_login(User.objects.create_superuser("root@platform.example", "x"))
+    client.force_login(superuser)
 
     response = client.get(reverse("admin:bookings_booking_change", args=[carls_booking.pk]))
 

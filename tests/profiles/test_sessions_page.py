@@ -66,10 +66,11 @@ def test_the_page_asks_a_visitor_to_log_in(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_a_superuser_searches_sessions_in_admin_by_e_mail_address(client, employee, on_phone):
-    from profiles.models import User
+def test_a_superuser_searches_sessions_in_admin_by_e_mail_address(
+    client, employee, on_phone, superuser
+):
 
-    client.force_login(User.objects.create_superuser("root@platform.example", "x"))
+    client.force_login(superuser)
 
     response = client.get(
         reverse("admin:usersessions_usersession_changelist"), {"q": employee.email}

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from profiles.models import Membership, Role, User
@@ -19,13 +19,22 @@ PASSWORD = "Sup3r-secret-pw!"
 
 
 def _sign_up(client, email):
-    return client.post(
-        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}
-    )
+    # The account and the e-mail are made by a task queued on commit: run it.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("account_signup"),
+            {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        )
 
 
 def _confirmation_path(message) -> str:
     return re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body).group(1)
+
+
+def _key_for(address) -> str:
+    from allauth.account.models import EmailConfirmationHMAC
+
+    return EmailConfirmationHMAC(address).key
 
 
 def _page_text(response, email: str) -> str:
@@ -86,6 +95,29 @@ def test_confirming_the_address_leads_to_the_home_page(client, organization, mai
     assert response["Location"] == reverse("home")
 
 
+def test_confirming_the_address_in_the_signup_browser_logs_in(client, organization, mailoutbox):
+    _sign_up(client, "newcomer@acme.example")
+
+    client.post(_confirmation_path(mailoutbox[0]))
+
+    user = User.objects.get(email="newcomer@acme.example")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_signing_up_an_address_that_has_an_account_never_logs_into_it(
+    client, organization, employee
+):
+    EmailAddress.objects.filter(user=employee).update(verified=False)
+    _sign_up(client, employee.email)
+    # The owner confirms from their own mailbox, in their own browser.
+    Client().post(
+        reverse("account_confirm_email", args=[_key_for(EmailAddress.objects.get(user=employee))])
+    )
+
+    assert client.get(reverse("home")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
 def test_confirming_the_address_in_another_browser_joins_and_asks_to_log_in(
     client, organization, mailoutbox
 ):
@@ -138,6 +170,38 @@ def test_address_with_an_account_gets_the_same_answer_as_a_new_one(organization,
 
     assert existing == new
     assert User.objects.filter(email__iexact=employee.email).count() == 1
+
+
+def test_address_with_an_account_receives_the_account_exists_email(
+    client, organization, employee, mailoutbox
+):
+    _sign_up(client, employee.email)
+
+    [message] = mailoutbox
+    assert message.to == [employee.email]
+    assert "already exists" in message.body
+    assert "/accounts/password/reset/" in message.body
+
+
+def test_the_new_account_keeps_the_password_chosen_at_sign_up(client, organization, mailoutbox):
+    _sign_up(client, "newcomer@acme.example")
+    client.post(_confirmation_path(mailoutbox[0]))
+
+    response = Client().post(
+        reverse("account_login"), {"login": "newcomer@acme.example", "password": PASSWORD}
+    )
+
+    assert response["Location"] == reverse("home")
+
+
+def test_e_mail_links_use_the_site_address_not_the_visitors_host_header(
+    client, settings, organization, mailoutbox
+):
+    settings.BASE_URL = "https://booking.example.com"
+
+    _sign_up(client, "newcomer@acme.example")
+
+    assert "https://booking.example.com/accounts/confirm-email/" in mailoutbox[0].body
 
 
 def test_unverified_address_cannot_log_in(client, organization):

@@ -438,6 +438,12 @@ class Command(BaseCommand):
         write("")
         write(self.style.MIGRATE_HEADING("Platform"))
         write(f"  {SUPERUSER_EMAIL:<26} superuser (all organisations)")
+        # No TOTP secret is seeded: a secret printed here would be known to everyone with the
+        # repository, so the operator sets up their own authenticator app.
+        write(
+            f"  {'':<26} The admin asks a superuser to set up two-factor authentication"
+            " (an authenticator app) first."
+        )
 
 
 # Organisations, buildings and resources

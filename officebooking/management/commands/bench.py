@@ -1,5 +1,8 @@
 """Benchmarks that print numbers: `python manage.py bench bookings`.
 
+`bench signup-timing --url http://127.0.0.1:8000` instead times sign-ups over HTTP against a
+running server (see `_bench_signup_timing` and docs/benchmarks.md).
+
 Run against a database of its own (its name must contain "bench"), for example:
 
     createdb -h 127.0.0.1 -U postgres officebooking_bench
@@ -16,8 +19,13 @@ measured in the same run.
 
 import itertools
 import multiprocessing
+import random
+import re
 import statistics
 import time as clock
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -31,7 +39,7 @@ from django.utils import timezone
 from bookings.models import Booking, BookingPolicy, BookingStatus
 from bookings.services import BookingError, create_booking
 from locations.models import Building, Floor, Resource, ResourceKind
-from profiles.models import Organization, User
+from profiles.models import EmailDomain, Organization, User
 from profiles.services import create_member
 
 DESKS = 300
@@ -43,9 +51,13 @@ class Command(BaseCommand):
     help = "Measure booking throughput or the floor plan, beside the cheapest logged-in page."
 
     def add_arguments(self, parser):
-        parser.add_argument("target", choices=["bookings", "floorplan"])
+        parser.add_argument("target", choices=["bookings", "floorplan", "signup-timing"])
         parser.add_argument("--workers", type=int, default=4, help="booking processes")
         parser.add_argument("--bookings", type=int, default=4000)
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000", help="signup-timing: the running server"
+        )
+        parser.add_argument("--rounds", type=int, default=60, help="signup-timing: per branch")
 
     def handle(self, *args, target: str, workers: int, bookings: int, **options):
         name = str(connection.settings_dict["NAME"])
@@ -53,6 +65,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Refusing to write benchmark data into {name!r}: use a *bench* database."
             )
+        if target == "signup-timing":
+            if urllib.parse.urlsplit(options["url"]).scheme not in {"http", "https"}:
+                raise CommandError("--url must be an http(s) address.")
+            self._bench_signup_timing(options["url"].rstrip("/"), options["rounds"])
+            return
         self.stdout.write(f"database: {connection.vendor} {name}; {workers} worker processes")
         desks, people = self._set_up()
         self._report_baseline(people[0])
@@ -199,6 +216,99 @@ class Command(BaseCommand):
             f"{len(jobs) / seconds:.0f} attempts/s; {made} booked, {refused} refused, "
             f"{double} double bookings"
         )
+
+    def _bench_signup_timing(self, base_url: str, rounds: int) -> None:
+        """Time sign-up POSTs over HTTP for the three cases a visitor must not tell apart.
+
+        A new address on a client's domain, an address with an account, an address on an
+        unknown domain: `rounds` of each, interleaved in random order so drift hits all three
+        alike, after a warm-up. Each sign-up comes from its own fresh session and its own
+        X-Forwarded-For address, so the server must run with OFFICEBOOKING_TRUSTED_PROXY_COUNT=1
+        (else the per-IP sign-up limit answers 429), on this database, with a broker (REDIS_URL):
+        without one, tasks run inside the request.
+        """
+        run = uuid.uuid4().hex[:8]
+        domain = f"signup-{run}.example"
+        organization = Organization.objects.create(name=f"Signup bench {run}", slug=f"su-{run}")
+        EmailDomain.objects.create(organization=organization, domain=domain)
+        warm_up = 3
+        cases = {
+            "new address on a client domain": [f"new{n}@{domain}" for n in range(rounds + warm_up)],
+            "address with an account": [
+                create_member(organization=organization, email=f"member{n}@{domain}").email
+                for n in range(rounds + warm_up)
+            ],
+            "unknown domain": [
+                f"visitor{n}@unknown-{run}.example" for n in range(rounds + warm_up)
+            ],
+        }
+        self.stdout.write(f"server: {base_url}; {rounds} sign-ups per case, after {warm_up}")
+        order = [(case, n) for case in cases for n in range(rounds + warm_up)]
+        random.shuffle(order)
+        order.sort(key=lambda item: item[1] >= warm_up)  # the warm-up first, still mixed
+        durations: dict[str, list[float]] = {case: [] for case in cases}
+        page_loads = []
+        for sequence, (case, n) in enumerate(order):
+            address = f"198.18.{sequence // 250}.{sequence % 250 + 1}"
+            page_load, post = _time_signup(base_url, cases[case][n], address)
+            if n >= warm_up:
+                durations[case].append(post)
+                page_loads.append(page_load)
+        self.stdout.write(
+            f"baseline: GET the sign-up page, median {statistics.median(page_loads) * 1000:.1f} ms"
+        )
+        for case, values in durations.items():
+            values.sort()
+            self.stdout.write(
+                f"{case}: median {statistics.median(values) * 1000:.1f} ms, "
+                f"p90 {values[int(len(values) * 0.9) - 1] * 1000:.1f} ms"
+            )
+
+
+def _time_signup(base_url: str, email: str, address: str) -> tuple[float, float]:
+    """Load the sign-up page, then post it; return both durations in seconds.
+
+    Sent as the TLS proxy would forward it (X-Forwarded-Proto, X-Forwarded-For), so the server
+    runs as in production (DJANGO_DEBUG=0, secure cookies) while the benchmark speaks plain HTTP.
+    """
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    url = f"{base_url}{reverse('account_signup')}"
+    headers = {"X-Forwarded-For": address, "X-Forwarded-Proto": "https", "Accept-Language": "en"}
+    started = clock.perf_counter()
+    # The scheme was checked in handle(): http or https only.
+    with opener.open(urllib.request.Request(url, headers=headers)) as response:  # noqa: S310
+        page = response.read().decode()
+        cookies = [value.split(";")[0] for value in response.headers.get_all("Set-Cookie")]
+    page_load = clock.perf_counter() - started
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    password = "Bench-" + uuid.uuid4().hex
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "email": email, "password1": password, "password2": password}
+    ).encode()
+    origin = "https://" + urllib.parse.urlsplit(url).netloc
+    referer = origin + reverse("account_signup")
+    headers.update({"Cookie": "; ".join(cookies), "Referer": referer, "Origin": origin})
+    request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310
+    started = clock.perf_counter()
+    try:
+        opener.open(request).read()
+    except urllib.error.HTTPError as answer:
+        status = answer.code
+        answer.read()
+    else:
+        status = 200
+    post = clock.perf_counter() - started
+    if status != 302:
+        raise CommandError(
+            f"sign-up of {email} answered {status}, not a redirect: is the server running with "
+            "OFFICEBOOKING_TRUSTED_PROXY_COUNT=1 on this database?"
+        )
+    return page_load, post
 
 
 def _time_requests(client: Client, url: str, count: int, **headers) -> list[float]:
