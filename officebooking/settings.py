@@ -395,6 +395,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "complete-pending-signups": {
+        "task": "profiles.tasks.complete_pending_signups_task",
+        "schedule": crontab(minute="*"),
+    },
     "release-no-shows": {
         "task": "bookings.tasks.release_no_shows_task",
         "schedule": crontab(minute="*/5"),

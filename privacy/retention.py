@@ -18,7 +18,7 @@ from bookings.models import Booking, CalendarFeed, CheckIn
 from privacy.erasure import erase_person
 from privacy.models import StaffAccess
 from privacy.statistics import aggregate_day, last_complete_day, uncounted_days
-from profiles.models import ApiToken, AuditEntry, Organization, User
+from profiles.models import ApiToken, AuditEntry, Organization, PendingSignup, User
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +131,16 @@ def purge_expired_audit_entries(*, now: datetime) -> int:
     return _delete_in_batches(AuditEntry.objects.filter(created_at__lt=cutoff))
 
 
+# A sign-up is completed within a minute or two, by its task or the sweep; one still stored
+# after this failed, and holds an address and a password hash for nobody.
+STALE_SIGNUP_AGE = timedelta(days=1)
+
+
+def purge_stale_signups(*, now: datetime) -> int:
+    """Delete sign-ups that could not be completed within a day."""
+    return _delete_in_batches(PendingSignup.objects.filter(created_at__lt=now - STALE_SIGNUP_AGE))
+
+
 def purge_expired_records(*, now: datetime) -> int:
     """Delete staff accesses, audit log entries, revoked tokens and feeds, and ended sessions'
     list entries past their retention; return how many rows went."""
@@ -140,6 +150,7 @@ def purge_expired_records(*, now: datetime) -> int:
         + purge_revoked_api_tokens(now=now)
         + purge_revoked_calendar_feeds(now=now)
         + purge_ended_user_sessions(now=now)
+        + purge_stale_signups(now=now)
     )
     if deleted:
         logger.info("retention deleted %s other personal records", deleted)

@@ -8,7 +8,8 @@ class ProfilesConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self) -> None:
-        from profiles import receivers, roles
+        # Register the tasks in every process, so forms and services can queue them by name.
+        from profiles import receivers, roles, tasks  # noqa: F401
 
         # Role groups are reference rows: create them after every migrate, including the
         # flushes of transactional test databases, not only in a data migration.

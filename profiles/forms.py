@@ -1,21 +1,16 @@
-import logging
-
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm
 from allauth.account.internal.flows import email_verification
 from django import forms
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from officebooking.celery import enqueue_on_commit
 from profiles.images import process_picture
-from profiles.models import Language, Profile, User
+from profiles.models import Language, PendingSignup, Profile, User
 from profiles.receivers import SIGNUP_EMAIL_SESSION_KEY
 from profiles.selectors import COLLEAGUE_SEARCH_MIN_LENGTH
-from profiles.tasks import complete_signup_task
-
-logger = logging.getLogger(__name__)
 
 
 class CompanySignupForm(SignupForm):
@@ -23,10 +18,10 @@ class CompanySignupForm(SignupForm):
 
     A new address on a client's domain, an address that already has an account and an unknown
     domain get the same page ("check your e-mail") after the same work: the password is hashed
-    once and one task is queued, which creates the account if it may exist and sends the one
-    e-mail. Neither the page nor its timing tells a stranger which addresses or organisations
-    we know. (Creating the account in the request made a new address answer in ~290 ms and the
-    others in ~18 ms.)
+    once, the sign-up is stored and one task is queued, which creates the account if it may
+    exist and sends the one e-mail. Neither the page nor its timing tells a stranger which
+    addresses or organisations we know. (Creating the account in the request made a new
+    address answer in ~290 ms and the others in ~18 ms.)
     """
 
     def try_save(self, request):
@@ -34,28 +29,17 @@ class CompanySignupForm(SignupForm):
         password_hash = make_password(self.cleaned_data["password1"])
         # allauth's limit on mails to one address, consumed alike for every address.
         notify = email_verification.consume_email_verification_rate_limit(request, email)
-        _queue_signup(
+        pending = PendingSignup.objects.create(
             email=email,
             password_hash=password_hash,
             language=translation.get_language(),
             notify=notify,
         )
+        enqueue_on_commit("profiles.tasks.complete_signup_task", pending_id=pending.pk)
         request.session[SIGNUP_EMAIL_SESSION_KEY] = email
         if notify:
             email_verification.add_email_verification_sent_message(request, email, signup=True)
         return None, get_adapter(request).respond_email_verification_sent(request, None)
-
-
-def _queue_signup(**kwargs) -> None:
-    def send() -> None:
-        try:
-            complete_signup_task.apply_async(kwargs=kwargs)
-        except Exception:
-            # Not enqueue_on_commit: its log line would hold the password hash. The person
-            # sees "check your e-mail", gets none, and signs up again.
-            logger.exception("could not queue a sign-up")
-
-    transaction.on_commit(send)
 
 
 class ProfileForm(forms.Form):

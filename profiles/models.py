@@ -323,6 +323,25 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
+class PendingSignup(models.Model):
+    """A sign-up waiting for its task, stored alike whatever the address.
+
+    In the database rather than in the task's message: the password hash never sits in the
+    broker, and a sweep completes sign-ups whose task was lost while the broker was down. The
+    task deletes the row when it has made the account (or found it may not exist).
+    """
+
+    email = models.EmailField(max_length=254)
+    password_hash = models.CharField(max_length=128)
+    language = models.CharField(max_length=10)
+    # False when allauth's limit on mails to this address was reached: no e-mail goes out.
+    notify = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"sign-up #{self.pk} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ApiToken(models.Model):
     """A personal key for the mobile app's API. Only its hash is stored: it is shown once."""
 

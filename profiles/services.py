@@ -16,6 +16,7 @@ from profiles.models import (
     Language,
     Membership,
     Organization,
+    PendingSignup,
     Profile,
     Role,
     User,
@@ -193,6 +194,25 @@ def sign_up(*, email: str, password_hash: str) -> tuple[SignupOutcome, User | No
         # Two sign-ups for one address raced; the other one created the account.
         return SignupOutcome.ACCOUNT_EXISTS, None
     return SignupOutcome.CREATED, user
+
+
+def complete_pending_signup(
+    *, pending_id: int
+) -> tuple[PendingSignup, SignupOutcome, User | None] | None:
+    """Carry out a stored sign-up and delete it; return None if another run has it or had it.
+
+    Claimed with SKIP LOCKED and deleted in the same transaction, so a task delivered twice,
+    or the sweep racing the task, signs up once and sends one e-mail.
+    """
+    with transaction.atomic():
+        pending = (
+            PendingSignup.objects.select_for_update(skip_locked=True).filter(pk=pending_id).first()
+        )
+        if pending is None:
+            return None
+        outcome, user = sign_up(email=pending.email, password_hash=pending.password_hash)
+        pending.delete()
+    return pending, outcome, user
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import get_adapter
@@ -7,10 +8,10 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 
-from profiles.models import User
-from profiles.services import SignupOutcome, sign_up
+from profiles.models import PendingSignup, User
+from profiles.services import SignupOutcome, complete_pending_signup
 
 
 class SiteRequest(HttpRequest):
@@ -36,7 +37,7 @@ class SiteRequest(HttpRequest):
 
 
 @shared_task
-def complete_signup_task(*, email: str, password_hash: str, language: str, notify: bool) -> str:
+def complete_signup_task(*, pending_id: int) -> str:
     """Create the account a sign-up asked for, if it may exist, and send the one e-mail.
 
     New address on a client's domain: the account and the verification link. An address that
@@ -44,12 +45,31 @@ def complete_signup_task(*, email: str, password_hash: str, language: str, notif
     that the organisation does not use Officebooking. Each goes only to the address itself,
     so only its owner learns which case it was.
     """
-    outcome, user = sign_up(email=email, password_hash=password_hash)
-    if notify:
+    completed = complete_pending_signup(pending_id=pending_id)
+    if completed is None:
+        return "done already"
+    pending, outcome, user = completed
+    # After the commit: the account exists before a link to confirm it goes out.
+    if pending.notify:
         request = SiteRequest()
-        with translation.override(language), request_context(request):
-            _send_signup_mail(request, outcome=outcome, email=email, user=user)
+        with translation.override(pending.language), request_context(request):
+            _send_signup_mail(request, outcome=outcome, email=pending.email, user=user)
     return outcome
+
+
+# A sign-up's own task normally runs within seconds; older ones lost theirs (broker down).
+SIGNUP_SWEEP_AFTER = timedelta(minutes=2)
+SWEEP_BATCH_SIZE = 500
+
+
+@shared_task
+def complete_pending_signups_task() -> int:
+    """Complete the sign-ups whose task never ran; return how many were found."""
+    waiting = PendingSignup.objects.filter(created_at__lt=timezone.now() - SIGNUP_SWEEP_AFTER)
+    pending_ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH_SIZE])
+    for pending_id in pending_ids:
+        complete_signup_task(pending_id=pending_id)
+    return len(pending_ids)
 
 
 def _send_signup_mail(

@@ -17,9 +17,10 @@ from privacy.retention import (
     purge_revoked_api_tokens,
     purge_revoked_calendar_feeds,
     purge_staff_accesses,
+    purge_stale_signups,
 )
 from privacy.tasks import clear_expired_sessions_task, purge_personal_data, retention_task
-from profiles.models import ApiToken, Role
+from profiles.models import ApiToken, PendingSignup, Role
 from tests.sessions import log_in
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,20 @@ def test_the_list_entries_of_ended_sessions_are_deleted(employee):
     assert purge_ended_user_sessions(now=now) == 2
 
     assert list(UserSession.objects.values_list("session_key", flat=True)) == [live]
+
+
+def test_a_sign_up_that_could_not_be_completed_is_deleted_after_a_day(db):
+    stale = PendingSignup.objects.create(
+        email="a@acme.example", password_hash="x", language="en", notify=True
+    )
+    PendingSignup.objects.filter(pk=stale.pk).update(created_at=NOW - timedelta(days=2))
+    fresh = PendingSignup.objects.create(
+        email="b@acme.example", password_hash="x", language="en", notify=True
+    )
+    PendingSignup.objects.filter(pk=fresh.pk).update(created_at=NOW - timedelta(hours=1))
+
+    assert purge_stale_signups(now=NOW) == 1
+    assert list(PendingSignup.objects.values_list("email", flat=True)) == ["b@acme.example"]
 
 
 def test_purging_goes_in_batches_until_nothing_is_left(

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from profiles import tasks
-from profiles.models import User
+from profiles.models import PendingSignup, User
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,9 @@ def test_every_branch_queues_exactly_one_sign_up_task_on_commit(
 
     assert len(callbacks) == 1
     [call] = queued.call_args_list
-    assert call.kwargs["kwargs"]["email"] == email
+    pending = PendingSignup.objects.get()
+    assert call.kwargs["kwargs"] == {"pending_id": pending.pk}
+    assert pending.email == email
 
 
 def test_every_branch_runs_the_same_queries(django_capture_on_commit_callbacks):
@@ -89,7 +91,9 @@ def test_the_request_path_creates_no_account(django_capture_on_commit_callbacks)
     assert not User.objects.filter(email="newcomer@acme.example").exists()
 
 
-def test_the_queued_task_does_not_carry_the_password(django_capture_on_commit_callbacks):
+def test_the_queued_task_carries_neither_the_password_nor_its_hash(
+    django_capture_on_commit_callbacks,
+):
     with (
         mock.patch.object(tasks.complete_signup_task, "apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
@@ -97,3 +101,17 @@ def test_the_queued_task_does_not_carry_the_password(django_capture_on_commit_ca
         _post("newcomer@acme.example")
 
     assert PASSWORD not in repr(queued.call_args)
+    assert PendingSignup.objects.get().password_hash not in repr(queued.call_args)
+
+
+def test_a_sign_up_survives_a_broker_that_is_down(django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(
+            tasks.complete_signup_task, "apply_async", side_effect=ConnectionError("broker down")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = _post("newcomer@acme.example")
+
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert PendingSignup.objects.filter(email="newcomer@acme.example").exists()
