@@ -199,6 +199,8 @@ STAFF_ACCESS_RECORDS = {
     "profile-list": _("your profile, in a list or search"),
     "booking-list": _("your bookings, in a list or search"),
     "check-in-list": _("your check-ins, in a list or search"),
+    "audit-log": _("an entry about you in the audit log"),
+    "audit-log-list": _("the audit log's entries about you, in a list or search"),
 }
 
 

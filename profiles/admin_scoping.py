@@ -44,6 +44,10 @@ from profiles.visibility import may_see_attendance_of_people
 # imports: profiles sits below bookings). In strict mode no admin page may tie one of them to
 # a person.
 PRESENCE_MODELS = frozenset({"bookings.booking", "bookings.checkin", "bookings.favoriteresource"})
+# Relations that tie a row retelling someone's presence to that person, as (model label, field
+# name): an audit entry names the booking it changed (place, local period) and whom it was
+# about. Its staff member (`actor`) is not such a relation: admins oversee staff by it.
+PRESENCE_PERSON_FIELDS = frozenset({("profiles.auditentry", "subject")})
 
 
 def organization_filter(model: type[models.Model], organization: Organization) -> Q | None:
@@ -82,13 +86,14 @@ def _is_relation_filter(model: type[models.Model], path: str) -> bool:
     return field is not None and field.is_relation
 
 
-def _models_on_path(model: type[models.Model], path: str) -> list[type[models.Model]]:
-    """Return the models a lookup path passes through, `model` first.
+def _relations_on_path(model: type[models.Model], path: str) -> list[models.Field]:
+    """Return the relations a lookup path follows, in order.
 
-    `user`, `user_id`, `user__id__exact` and `user__email` all reach User; the first part that
-    is not a relation (a field, a transform, `pk`) ends the walk.
+    `user`, `user_id`, `user__id__exact` and `user__email` all follow `user` (get_field knows
+    a foreign key by its column name too); the first part that is not a relation (a field, a
+    transform, `pk`) ends the walk.
     """
-    passed = [model]
+    relations = []
     for part in path.split(LOOKUP_SEP):
         try:
             field = model._meta.get_field(part)
@@ -96,9 +101,21 @@ def _models_on_path(model: type[models.Model], path: str) -> list[type[models.Mo
             break
         if not field.is_relation or field.related_model is None:
             break
+        relations.append(field)
         model = field.related_model
-        passed.append(model)
-    return passed
+    return relations
+
+
+def _models_on_path(model: type[models.Model], path: str) -> list[type[models.Model]]:
+    """Return the models a lookup path passes through, `model` first."""
+    return [model, *(field.related_model for field in _relations_on_path(model, path))]
+
+
+def presence_person_field(field) -> tuple[str, str]:
+    """Return the relation as (model label, field name) of its forward side, either way round."""
+    if field.concrete:
+        return field.model._meta.label_lower, field.name
+    return field.related_model._meta.label_lower, field.remote_field.name
 
 
 # A filter on these fields of a person picks that person out; is_active or a role does not.
@@ -115,7 +132,11 @@ def picks_person(model: type[models.Model], lookup: str) -> bool:
 
 def ties_presence_to_person(model: type[models.Model], path: str) -> bool:
     """Return whether the lookup `path` from `model` joins presence data to a person."""
-    passed = _models_on_path(model, path.lstrip("-^=@"))
+    path = path.lstrip("-^=@")
+    relations = _relations_on_path(model, path)
+    if any(presence_person_field(field) in PRESENCE_PERSON_FIELDS for field in relations):
+        return True
+    passed = _models_on_path(model, path)
     return any(issubclass(m, User) for m in passed) and any(
         m._meta.label_lower in PRESENCE_MODELS for m in passed
     )

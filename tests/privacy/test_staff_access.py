@@ -209,3 +209,18 @@ def test_finding_yourself_in_a_list_is_not_staff_looking_at_you(client, facility
     client.get(reverse("admin:profiles_user_changelist"), {"q": "fiona"})
 
     assert not StaffAccess.objects.exists()
+
+
+def test_every_kind_of_record_admin_logs_has_a_name_in_words():
+    from django.contrib import admin
+
+    from privacy.models import STAFF_ACCESS_RECORDS
+
+    kinds = {
+        getattr(model_admin, "person_record", "") for model_admin in admin.site._registry.values()
+    } - {""}
+
+    assert kinds
+    for kind in kinds:
+        assert kind in STAFF_ACCESS_RECORDS
+        assert f"{kind}-list" in STAFF_ACCESS_RECORDS

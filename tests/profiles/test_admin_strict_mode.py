@@ -11,7 +11,13 @@ from django.contrib.admin.options import ModelAdmin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from profiles.admin_scoping import PRESENCE_MODELS, _column_paths, ties_presence_to_person
+from profiles.admin_scoping import (
+    PRESENCE_MODELS,
+    PRESENCE_PERSON_FIELDS,
+    _column_paths,
+    presence_person_field,
+    ties_presence_to_person,
+)
 from profiles.models import Organization, User
 from tests.factories import BookingFactory, CheckInFactory
 
@@ -32,7 +38,9 @@ def _person_paths(model, depth=DEPTH, prefix="", passed=()):
         path = f"{prefix}{field.name}"
         models_on_path = (*passed, field.model, field.related_model)
         reaches_person = any(issubclass(m, User) for m in models_on_path)
-        reaches_presence = any(m._meta.label_lower in PRESENCE_MODELS for m in models_on_path)
+        reaches_presence = any(m._meta.label_lower in PRESENCE_MODELS for m in models_on_path) or (
+            presence_person_field(field) in PRESENCE_PERSON_FIELDS
+        )
         if reaches_person and reaches_presence:
             yield path
             if field.concrete and not field.many_to_many:
@@ -88,7 +96,11 @@ def test_the_walk_finds_the_person_lookups_we_know_of():
         ("profiles.user", "check_ins__id__exact"),
         ("profiles.membership", "user__bookings"),
         ("locations.resource", "bookings__user"),
+        ("profiles.auditentry", "subject"),
+        ("profiles.auditentry", "subject_id"),
+        ("profiles.user", "audit_entries_about"),
     } <= found
+    assert ("profiles.auditentry", "actor") not in found
 
 
 def test_strict_mode_refuses_every_lookup_that_ties_presence_to_a_person(

@@ -268,7 +268,9 @@ def test_in_strict_mode_the_log_shows_no_person_affected(
     assert employee.email not in str(rows)
 
 
-@pytest.mark.parametrize("lookup", ["subject", "subject__id__exact", "subject__email"])
+@pytest.mark.parametrize(
+    "lookup", ["subject", "subject__id__exact", "subject__email", "subject_id", "subject_id__in"]
+)
 def test_in_strict_mode_the_log_cannot_be_narrowed_to_a_person(
     client, organization, organization_admin, facility_manager, employee, lookup
 ):
@@ -292,3 +294,17 @@ def test_an_erased_staff_member_reads_as_a_former_staff_member(
     response = client.get(CHANGELIST)
 
     assert "a former staff member" in response.content.decode()
+
+
+def test_in_strict_mode_the_log_still_filters_by_staff_member(
+    client, organization, organization_admin, facility_manager, employee
+):
+    organization.strict_mode = True
+    organization.save(update_fields=["strict_mode"])
+    _entry(actor=facility_manager, subject=employee, reason="Broken")
+    client.force_login(organization_admin)
+
+    response = client.get(CHANGELIST, {"actor__id__exact": facility_manager.pk})
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
