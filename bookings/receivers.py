@@ -7,8 +7,8 @@ from bookings.services import cancel_bookings_for_closure
 from locations.signals import closure_saved
 
 
-def _cancel_covered_bookings(sender, closure, **kwargs) -> None:
-    cancel_bookings_for_closure(closure=closure)
+def _cancel_covered_bookings(sender, closure, actor=None, **kwargs) -> None:
+    cancel_bookings_for_closure(closure=closure, actor=actor)
 
 
 def _forget_cached_policies(sender, instance, **kwargs) -> None:

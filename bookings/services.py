@@ -542,8 +542,14 @@ def release_no_shows(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def cancel_bookings_for_closure(*, closure: Closure, now: datetime | None = None) -> int:
-    """Cancel the upcoming bookings a closure covers and tell each person why."""
+def cancel_bookings_for_closure(
+    *, closure: Closure, actor: User | None = None, now: datetime | None = None
+) -> int:
+    """Cancel the upcoming bookings a closure covers and tell each person why.
+
+    Staff who closed the place (`actor`) are named in the audit log for each booking, with the
+    closure's reason; the closure notice is the person's one e-mail about it.
+    """
     now = now or timezone.now()
     affected = (
         Booking.objects.filter(organization_id=closure.organization_id)
@@ -562,6 +568,17 @@ def cancel_bookings_for_closure(*, closure: Closure, now: datetime | None = None
         locked.status = BookingStatus.CANCELLED
         locked.save(update_fields=["status", "updated_at"])
         by_person[locked.user_id].append(locked.pk)
+        if actor is not None:
+            record_staff_change(
+                actor=actor,
+                organization=locked.organization_id,
+                action=AuditAction.BOOKING_CANCELLED,
+                obj=locked,
+                description=describe_booking(locked),
+                subject=locked.user,
+                reason=closure.reason,
+                time_zone=locked.resource.floor.building.time_zone,
+            )
     for user_id, booking_ids in by_person.items():
         enqueue_on_commit(
             "bookings.tasks.send_closure_notice",

@@ -18,6 +18,7 @@ from locations.services import (
     rotate_checkin_token,
     save_closure,
     save_floor,
+    save_resource,
     set_resources_bookable,
 )
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline, scope_queryset
@@ -147,6 +148,10 @@ class ResourceAdmin(OrganizationScopedAdmin):
     readonly_fields = ["qr_code"]
     actions = ["make_active", "make_inactive", "print_qr_codes", "rotate_tokens"]
 
+    def save_model(self, request, obj, form, change):
+        # Through the service: unticking "active" is logged as the "make unbookable" action is.
+        save_resource(resource=obj, actor=request.user)
+
     def get_urls(self):
         # Before the inherited patterns: their "<object_id>/" catch-all would take these.
         qr_urls = [
@@ -263,7 +268,7 @@ class ClosureAdmin(OrganizationScopedAdmin):
     def save_model(self, request, obj, form, change):
         # Through the service: it cancels the bookings the closure covers and tells the people.
         try:
-            save_closure(closure=obj)
+            save_closure(closure=obj, actor=request.user)
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
 

@@ -14,13 +14,16 @@ class LocationError(Exception):
 
 
 @transaction.atomic
-def save_closure(*, closure: Closure) -> Closure:
-    """Validate and save a closure, then let the bookings it covers be cancelled."""
+def save_closure(*, closure: Closure, actor: User | None = None) -> Closure:
+    """Validate and save a closure, then let the bookings it covers be cancelled.
+
+    With an `actor` (someone of staff), each cancelled booking goes into the audit log.
+    """
     closure.full_clean()
     closure.save()
     # Receivers run inside this transaction: the closure and the cancellations it causes
     # land together or not at all.
-    closure_saved.send(sender=Closure, closure=closure)
+    closure_saved.send(sender=Closure, closure=closure, actor=actor)
     return closure
 
 
@@ -74,27 +77,51 @@ def rotate_checkin_token(*, resource: Resource, actor: User | None = None) -> Re
 rotate_checkin_token.alters_data = True
 
 
+def _record_bookable_change(*, resource: Resource, actor: User) -> None:
+    is_active = resource.is_active
+    record_staff_change(
+        actor=actor,
+        organization=resource.organization_id,
+        action=AuditAction.RESOURCE_ACTIVATED if is_active else AuditAction.RESOURCE_DEACTIVATED,
+        obj=resource,
+        description=describe_resource(resource),
+        changes={"is_active": [not is_active, is_active]},
+        time_zone=resource.floor.building.time_zone,
+    )
+
+
 @transaction.atomic
 def set_resources_bookable(*, resources: Iterable[Resource], is_active: bool, actor: User) -> int:
     """Make the resources bookable or not, logging each one that changed; return how many."""
-    action = AuditAction.RESOURCE_ACTIVATED if is_active else AuditAction.RESOURCE_DEACTIVATED
     changed = 0
     for resource in resources:
         if resource.is_active == is_active:
             continue
         resource.is_active = is_active
         resource.save(update_fields=["is_active"])
-        record_staff_change(
-            actor=actor,
-            organization=resource.organization_id,
-            action=action,
-            obj=resource,
-            description=describe_resource(resource),
-            changes={"is_active": [not is_active, is_active]},
-            time_zone=resource.floor.building.time_zone,
-        )
+        _record_bookable_change(resource=resource, actor=actor)
         changed += 1
     return changed
 
 
 set_resources_bookable.alters_data = True
+
+
+@transaction.atomic
+def save_resource(*, resource: Resource, actor: User) -> Resource:
+    """Save a resource edited by staff; making it bookable or not is logged as the action is."""
+    was_active = None
+    if resource.pk:
+        was_active = (
+            Resource.objects.select_for_update()
+            .filter(pk=resource.pk)
+            .values_list("is_active", flat=True)
+            .first()
+        )
+    resource.save()
+    if was_active is not None and was_active != resource.is_active:
+        _record_bookable_change(resource=resource, actor=actor)
+    return resource
+
+
+save_resource.alters_data = True

@@ -26,6 +26,7 @@ from profiles.services import (
     check_member_email,
     create_member,
     may_assign_role,
+    save_organization,
     set_role,
     update_member,
 )
@@ -286,6 +287,10 @@ class OrganizationAdmin(OrganizationScopedAdmin):
                 ),
             )
 
+    def save_model(self, request, obj, form, change):
+        # Through the service: a changed privacy or security setting goes into the audit log.
+        save_organization(organization=obj, actor=request.user)
+
     def get_readonly_fields(self, request, obj=None):
         # The subscription is the platform's business, not the customer's.
         return [] if request.user.is_superuser else ["slug", "subscription_ends_on"]
@@ -426,6 +431,8 @@ class AuditEntryAdmin(OrganizationScopedAdmin):
         except IncorrectLookupParameters:
             return HttpResponseBadRequest()
         entries = changelist.get_queryset(request)
+        # A download narrowed to people is looking at them, as the list page is.
+        self._announce_listed(request, changelist, rows=entries.select_related("subject"))
         entries = entries.select_related("actor", "subject", "content_type")
         with_person = may_see_attendance_of_people(request.user)
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -238,15 +238,17 @@ class OrganizationScopedAdmin(_ScopedFormMixin, admin.ModelAdmin):
             self._announce_listed(request, changelist)
         return response
 
-    def _announce_listed(self, request: HttpRequest, changelist) -> None:
+    def _announce_listed(self, request: HttpRequest, changelist, rows=None) -> None:
+        """Announce the people in `rows` (by default the page shown) of a narrowed list."""
         if not self.person_record or not self._narrowed_to_people(request, changelist):
             return
         if self._hides_people(request) and self.model._meta.label_lower in PRESENCE_MODELS:
             return
-        # The page shown, not the whole result: the same rows the template is about to render
-        # (the queryset caches them, so this costs no second query).
+        # By default the page shown, not the whole result: the same rows the template is about
+        # to render (the queryset caches them, so this costs no second query). A download of
+        # the list passes every row it holds.
         people = {}
-        for obj in changelist.result_list:
+        for obj in changelist.result_list if rows is None else rows:
             person = self.person_of(obj)
             if person is not None and person.pk != request.user.pk:
                 people[person.pk] = person

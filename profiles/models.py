@@ -375,6 +375,10 @@ class AuditAction(models.TextChoices):
     STRICT_PRESET_APPLIED = "strict_preset_applied", _("strict privacy preset applied")
     ROLE_CHANGED = "role_changed", _("role changed")
     ACCOUNT_CHANGED = "account_changed", _("account changed")
+    ORGANIZATION_SETTINGS_CHANGED = (
+        "organization_settings_changed",
+        _("privacy or security settings changed"),
+    )
 
 
 class AuditEntryQuerySet(models.QuerySet):

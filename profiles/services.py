@@ -330,6 +330,56 @@ STRICT_PRESET = {
 }
 
 
+# The settings that decide what staff and colleagues see of people, and how staff sign in:
+# changing one is a staff change the organisation's admins must be able to review.
+AUDITED_ORGANIZATION_SETTINGS = (
+    "staff_must_use_mfa",
+    "colleague_search_enabled",
+    "names_on_plans",
+    "presence_sharing_allowed",
+    "strict_mode",
+    "retention_days",
+    "asks_phone",
+    "asks_picture",
+    "asks_postal_code",
+    "asks_place_of_residence",
+)
+
+
+@transaction.atomic
+def save_organization(*, organization: Organization, actor: User) -> Organization:
+    """Save an organisation edited by staff, logging each privacy or security setting changed."""
+    stored = None
+    if organization.pk:
+        stored = (
+            Organization.objects.select_for_update()
+            .filter(pk=organization.pk)
+            .values(*AUDITED_ORGANIZATION_SETTINGS)
+            .first()
+        )
+    organization.save()
+    if stored is None:
+        return organization
+    changes = {
+        name: [stored[name], getattr(organization, name)]
+        for name in AUDITED_ORGANIZATION_SETTINGS
+        if stored[name] != getattr(organization, name)
+    }
+    if changes:
+        record_staff_change(
+            actor=actor,
+            organization=organization,
+            action=AuditAction.ORGANIZATION_SETTINGS_CHANGED,
+            obj=organization,
+            description=organization.name,
+            changes=changes,
+        )
+    return organization
+
+
+save_organization.alters_data = True
+
+
 @transaction.atomic
 def apply_strict_preset(*, organization: Organization, actor: User) -> Organization:
     """Switch the organisation to the settings a works council may ask for, in one go.

@@ -8,6 +8,7 @@ from bookings.models import BookingStatus
 from bookings.services import BookingError, create_booking
 from locations.models import Closure
 from locations.services import save_closure
+from profiles.models import AuditAction, AuditEntry
 from tests.factories import BookingFactory, FloorFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,30 @@ def test_a_closure_must_close_exactly_one_thing(floor, desk):
     )
     with pytest.raises(ValidationError):
         save_closure(closure=closure)
+
+
+def test_a_closure_made_by_staff_logs_each_cancelled_booking_with_its_reason(
+    floor, desk, employee, facility_manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    booking = BookingFactory(resource=desk, user=employee)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_closure(
+            closure=Closure(
+                organization=floor.organization,
+                floor=floor,
+                start=booking.start - timedelta(hours=1),
+                end=booking.end + timedelta(hours=1),
+                reason="Floor cleaning",
+            ),
+            actor=facility_manager,
+        )
+
+    [entry] = AuditEntry.objects.all()
+    assert (entry.action, entry.actor, entry.subject, entry.reason) == (
+        AuditAction.BOOKING_CANCELLED,
+        facility_manager,
+        employee,
+        "Floor cleaning",
+    )
+    # The closure notice is the person's one e-mail about it.
+    assert len(mailoutbox) == 1

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from locations.models import Resource
 from profiles.models import AuditAction, AuditEntry
+from tests.admin_forms import unchanged_post_data
 from tests.factories import BuildingFactory, FloorFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,27 @@ def test_a_resource_of_a_second_building_logs_its_own_time_zone(fm_client, organ
     run_action(fm_client, "make_inactive", [resource])
 
     assert AuditEntry.objects.get().time_zone == "Europe/London"
+
+
+def test_unticking_active_on_the_change_form_is_logged(fm_client, facility_manager, desk):
+    url = reverse("admin:locations_resource_change", args=[desk.pk])
+    data = unchanged_post_data(fm_client.get(url))
+    del data["is_active"]
+
+    assert fm_client.post(url, data).status_code == 302
+
+    desk.refresh_from_db()
+    assert not desk.is_active
+    [entry] = AuditEntry.objects.all()
+    assert (entry.action, entry.actor) == (AuditAction.RESOURCE_DEACTIVATED, facility_manager)
+
+
+def test_editing_a_resource_without_touching_active_logs_nothing(fm_client, desk):
+    url = reverse("admin:locations_resource_change", args=[desk.pk])
+    data = {**unchanged_post_data(fm_client.get(url)), "name": "Window desk"}
+
+    assert fm_client.post(url, data).status_code == 302
+
+    desk.refresh_from_db()
+    assert desk.name == "Window desk"
+    assert not AuditEntry.objects.exists()

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from privacy.models import StaffAccess
 from profiles.audit import record_staff_change
 from profiles.models import AuditAction, AuditEntry, Role, User
 from profiles.services import apply_strict_preset, set_role
+from tests.admin_forms import unchanged_post_data
 from tests.factories import BookingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +310,58 @@ def test_in_strict_mode_the_log_still_filters_by_staff_member(
 
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
+
+
+def _organisation_page(client, organization):
+    url = reverse("admin:profiles_organization_change", args=[organization.pk])
+    return url, client.get(url)
+
+
+def test_changing_a_privacy_setting_in_admin_is_logged_with_before_and_after(
+    client, organization, organization_admin
+):
+    organization.strict_mode = True
+    organization.save(update_fields=["strict_mode"])
+    client.force_login(organization_admin)
+    url, page = _organisation_page(client, organization)
+    data = unchanged_post_data(page)
+    del data["strict_mode"]
+
+    assert client.post(url, data).status_code == 302
+
+    entry = AuditEntry.objects.get()
+    assert entry.action == AuditAction.ORGANIZATION_SETTINGS_CHANGED
+    assert entry.actor == organization_admin
+    assert entry.changes == {"strict_mode": [True, False]}
+
+
+def test_saving_the_organisation_unchanged_logs_nothing(client, organization, organization_admin):
+    client.force_login(organization_admin)
+    url, page = _organisation_page(client, organization)
+
+    assert client.post(url, unchanged_post_data(page)).status_code == 302
+
+    assert not AuditEntry.objects.exists()
+
+
+def test_downloading_the_log_narrowed_to_a_person_is_logged_for_that_person(
+    client, organization_admin, facility_manager, employee
+):
+    _entry(actor=facility_manager, subject=employee, reason="Broken")
+    client.force_login(organization_admin)
+
+    client.get(CSV_URL, {"subject__id__exact": employee.pk})
+
+    [access] = StaffAccess.objects.filter(person=employee)
+    assert (access.staff, access.record) == (organization_admin, "audit-log-list")
+
+
+def test_downloading_the_whole_log_is_not_logged_per_person(
+    client, organization_admin, facility_manager, employee
+):
+    _entry(actor=facility_manager, subject=employee, reason="Broken")
+    client.force_login(organization_admin)
+
+    client.get(CSV_URL)
+
+    assert not StaffAccess.objects.exists()

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from profiles.models import Organization, Role, User
 from profiles.selectors import must_set_up_two_factor
+from tests.admin_forms import unchanged_post_data
 from tests.factories import TOTPAuthenticatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,18 +83,6 @@ def test_only_staff_and_superusers_must_use_two_factor(strict_organization):
     assert not must_set_up_two_factor(employee)
 
 
-def _post_data(form) -> dict:
-    """Return what a browser posts for an unchanged form: ticked boxes only, "" for None."""
-    data = {}
-    for field in form:
-        value = field.value()
-        if value is True:
-            data[field.html_name] = "on"
-        elif value not in (False, None):
-            data[field.html_name] = value
-    return data
-
-
 def test_an_organisation_admin_switches_the_setting_on_in_admin(
     client, organization, organization_admin
 ):
@@ -101,11 +90,7 @@ def test_an_organisation_admin_switches_the_setting_on_in_admin(
     client.force_login(organization_admin)
     url = reverse("admin:profiles_organization_change", args=[organization.pk])
     page = client.get(url)
-    data = _post_data(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        data.update(_post_data(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(_post_data(form))
+    data = unchanged_post_data(page)
 
     response = client.post(url, {**data, "staff_must_use_mfa": "on"})
 
