@@ -18,7 +18,14 @@ from bookings.models import Booking, CalendarFeed, CheckIn
 from privacy.erasure import erase_person
 from privacy.models import StaffAccess
 from privacy.statistics import aggregate_day, last_complete_day, uncounted_days
-from profiles.models import ApiToken, AuditEntry, Organization, PendingSignup, User
+from profiles.models import (
+    ApiToken,
+    AuditAction,
+    AuditEntry,
+    Organization,
+    PendingSignup,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -125,10 +132,30 @@ def purge_ended_user_sessions(*, now: datetime) -> int:
     return _delete_in_batches(UserSession.objects.exclude(session_key__in=live))
 
 
+# Entries that retell where and when someone was booked.
+BOOKING_AUDIT_ACTIONS = (AuditAction.BOOKING_CANCELLED, AuditAction.BOOKING_CHANGED)
+
+
 def purge_expired_audit_entries(*, now: datetime) -> int:
-    """Delete audit log entries older than OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS."""
+    """Delete audit log entries older than OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS.
+
+    An entry about a booking names its place and period: where the organisation keeps
+    bookings for less time, it goes after that shorter time, so the log never keeps a
+    person's presence longer than the bookings themselves are kept.
+    """
     cutoff = now - timedelta(days=settings.OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS)
-    return _delete_in_batches(AuditEntry.objects.filter(created_at__lt=cutoff))
+    deleted = _delete_in_batches(AuditEntry.objects.filter(created_at__lt=cutoff))
+    for organization in Organization.objects.order_by("pk").only("pk", "retention_days"):
+        bookings_cutoff = now - timedelta(days=organization.retention_days)
+        if bookings_cutoff <= cutoff:
+            continue
+        about_bookings = AuditEntry.objects.filter(
+            organization_id=organization.pk,
+            action__in=BOOKING_AUDIT_ACTIONS,
+            created_at__lt=bookings_cutoff,
+        )
+        deleted += _delete_in_batches(about_bookings)
+    return deleted
 
 
 # A sign-up is completed within a minute or two, by its task or the sweep; one still stored

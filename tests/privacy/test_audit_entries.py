@@ -148,8 +148,13 @@ def test_the_person_then_reads_a_former_staff_member(client, employee, facility_
 # Retention
 
 
-def test_entries_past_the_retention_are_purged(employee, facility_manager, desk, settings):
+def test_entries_past_the_retention_are_purged(
+    organization, employee, facility_manager, desk, settings
+):
     settings.OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS = 365
+    # Bookings kept longer than the log: the log's own retention decides.
+    organization.retention_days = 730
+    organization.save(update_fields=["retention_days"])
     old = _cancelled_by_staff(
         staff=facility_manager, person=employee, desk=desk, at=NOW - timedelta(days=366)
     )
@@ -161,6 +166,30 @@ def test_entries_past_the_retention_are_purged(employee, facility_manager, desk,
 
     assert list(AuditEntry.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not AuditEntry.objects.filter(pk=old.pk).exists()
+
+
+def test_entries_about_bookings_go_with_the_organisations_shorter_booking_retention(
+    organization, employee, facility_manager, desk, settings
+):
+    settings.OFFICEBOOKING_AUDIT_LOG_RETENTION_DAYS = 365
+    organization.retention_days = 30
+    organization.save(update_fields=["retention_days"])
+    _cancelled_by_staff(
+        staff=facility_manager, person=employee, desk=desk, at=NOW - timedelta(days=31)
+    )
+    role_change = record_staff_change(
+        actor=facility_manager,
+        organization=organization,
+        action=AuditAction.ROLE_CHANGED,
+        obj=employee,
+        description="employee → facility manager",
+        subject=employee,
+    )
+    AuditEntry.objects.filter(pk=role_change.pk).update(created_at=NOW - timedelta(days=31))
+
+    assert purge_expired_audit_entries(now=NOW) == 1
+
+    assert list(AuditEntry.objects.values_list("pk", flat=True)) == [role_change.pk]
 
 
 def test_the_retention_follows_the_setting(employee, facility_manager, desk, settings):
