@@ -39,6 +39,9 @@ def _log_in_where_signed_up(request, email_address, **kwargs) -> None:
         return
     del request.session[SIGNUP_EMAIL_SESSION_KEY]
     login(request, email_address.user)
+    # Django's login, not allauth's: list the session now, so "log out everywhere else" and
+    # erasure find it by its index from the start.
+    UserSession.objects.create_from_request(request)
 
 
 def connect() -> None:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from django.test import Client, TestCase
 from django.urls import reverse
 
@@ -102,6 +103,17 @@ def test_confirming_the_address_in_the_signup_browser_logs_in(client, organizati
 
     user = User.objects.get(email="newcomer@acme.example")
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_the_session_of_confirming_in_the_signup_browser_is_in_the_persons_list(
+    client, organization, mailoutbox
+):
+    _sign_up(client, "newcomer@acme.example")
+
+    client.post(_confirmation_path(mailoutbox[0]))
+
+    [listed] = UserSession.objects.filter(user__email="newcomer@acme.example")
+    assert listed.session_key == client.session.session_key
 
 
 def test_signing_up_an_address_that_has_an_account_never_logs_into_it(
