@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -89,6 +90,10 @@ class BookingAdmin(ReadOnlyAdmin):
             {
                 "pk": booking.pk,
                 "description": describe_booking(booking),
+                # The description's times are the building's; the admin's own are UTC.
+                "zone": timezone.localtime(
+                    booking.start, booking.resource.floor.building.tz
+                ).tzname(),
                 "person": booking.user.display_name if show_people else "",
             }
             for booking in bookings

@@ -54,6 +54,11 @@ def _get_resource_for_user(request: HttpRequest, resource_id: int) -> Resource:
     return get_object_or_404(resources, pk=resource_id)
 
 
+def _back_url(staff_change: bool) -> str:
+    """Where the dialog's "back" goes: staff changing someone else's booking came from admin."""
+    return reverse("admin:bookings_booking_changelist" if staff_change else "my_bookings")
+
+
 def _get_booking_for_user(request: HttpRequest, booking_id: int) -> Booking:
     bookings = Booking.objects.for_organization(request.organization).select_related(
         "resource__floor__building", "user"
@@ -233,7 +238,12 @@ def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     staff_change = is_staff_change(actor=request.user, booking=booking)
     form = CancelForm(request.POST if request.method == "POST" else None, needs_reason=staff_change)
     if not form.is_valid():
-        context = {"booking": booking, "form": form, "staff_change": staff_change}
+        context = {
+            "booking": booking,
+            "form": form,
+            "staff_change": staff_change,
+            "back_url": _back_url(staff_change),
+        }
         return _render(
             request, "bookings/cancel.html", "bookings/partials/cancel_dialog.html", context
         )
@@ -252,7 +262,7 @@ def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
         response = HttpResponse(status=204)
         trigger_client_event(response, "bookingChanged")
         return response
-    return redirect(safe_next_url(request, reverse("my_bookings")))
+    return redirect(safe_next_url(request, _back_url(staff_change)))
 
 
 @member_required
@@ -276,13 +286,21 @@ def change(request: HttpRequest, booking_id: int) -> HttpResponse:
                 )
                 if request.htmx:
                     booking.refresh_from_db()
-                    response = render(
-                        request, "bookings/partials/change_done.html", {"booking": booking}
-                    )
+                    context = {
+                        "booking": booking,
+                        "staff_change": needs_reason,
+                        "back_url": _back_url(needs_reason),
+                    }
+                    response = render(request, "bookings/partials/change_done.html", context)
                     trigger_client_event(response, "bookingChanged")
                     return response
-                messages.success(request, _("Your booking is changed."))
-                return redirect("my_bookings")
+                if needs_reason:
+                    messages.success(
+                        request, _("The booking is changed; the person is told by e-mail.")
+                    )
+                else:
+                    messages.success(request, _("Your booking is changed."))
+                return redirect(_back_url(needs_reason))
             except BookingError as error:
                 form.add_error(None, str(error))
     else:
@@ -296,7 +314,12 @@ def change(request: HttpRequest, booking_id: int) -> HttpResponse:
                 "resource": booking.resource,
             },
         )
-    context = {"booking": booking, "form": form}
+    context = {
+        "booking": booking,
+        "form": form,
+        "staff_change": needs_reason,
+        "back_url": _back_url(needs_reason),
+    }
     return _render(request, "bookings/change.html", "bookings/partials/change_dialog.html", context)
 
 

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.utils import timezone
+from django.utils.html import avoid_wrapping
 from django.utils.module_loading import import_string
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
 
 from privacy.context_processors import CONSENT_COOKIE, CONSENT_MAX_AGE_SECONDS
@@ -33,6 +34,11 @@ def _lifetime(max_age: int | float | timedelta | None) -> str:
         return _("until you close the browser")
     if not isinstance(max_age, timedelta):
         max_age = timedelta(seconds=max_age)
+    # Within a week of whole years (Django's CSRF cookie lasts 52 weeks) it reads "1 year",
+    # not "11 months, 4 weeks"; in Django's own words, so it is translated already.
+    years = round(max_age.days / 365.25)
+    if years and abs(max_age.days - years * 365.25) <= 7:
+        return avoid_wrapping(TIME_STRINGS["year"] % {"num": years})
     now = timezone.now()
     return timesince(now - max_age, now, depth=2)
 

@@ -1,7 +1,5 @@
 """The "My data" page and the export of it (GDPR art. 15 and 20)."""
 
-import zoneinfo
-
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
@@ -11,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -22,7 +20,7 @@ from privacy.context_processors import CONSENT_COOKIE
 from privacy.export import start_export
 from privacy.models import DataExport, StaffAccess
 from privacy.selectors import home_time_zone, staff_accesses_of
-from profiles.audit import describe_change, role_label
+from profiles.audit import describe_change, local_when, role_label
 from profiles.models import ApiToken, AuditEntry, Membership, Profile, User
 
 # The page shows the latest rows of the long lists; the export holds all of them.
@@ -48,22 +46,13 @@ def _get_export_for_user(request: HttpRequest, export_id: int) -> DataExport:
     return get_object_or_404(exports, pk=export_id)
 
 
-def _local_when(entry: AuditEntry) -> str:
-    # In the zone of the building the change was about, as people there read their bookings.
-    try:
-        zone = zoneinfo.ZoneInfo(entry.time_zone) if entry.time_zone else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = None
-    return formats.date_format(timezone.localtime(entry.created_at, zone), "DATETIME_FORMAT")
-
-
 def _staff_changes(user: User) -> tuple[list[dict], bool]:
     """Return the latest entries about the person, and whether there are more (one query)."""
     entries = list(AuditEntry.objects.filter(subject=user).select_related("actor")[: LATEST + 1])
     rows = [
         {
             "entry": entry,
-            "when": _local_when(entry),
+            "when": local_when(entry),
             "who": entry.actor_display,
             "role": role_label(entry.actor_role),
             "what": describe_change(entry),

@@ -5,9 +5,13 @@ importing a higher app. A caller records inside the transaction that makes the c
 change and its entry commit together or not at all.
 """
 
+import zoneinfo
+from datetime import UTC
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from profiles.models import AuditAction, AuditEntry, Organization, Role, User
@@ -81,3 +85,17 @@ def describe_change(entry: AuditEntry) -> str:
                 names.append(name)
         return ", ".join(names)
     return entry.description
+
+
+def local_when(entry: AuditEntry) -> str:
+    """Return when the change was made, with its zone named: "2 Dec 2026, 14:05 CET".
+
+    In the time zone of the building the change was about, as people there read their
+    bookings; a change about no building (a role, an account) is in UTC.
+    """
+    try:
+        zone = zoneinfo.ZoneInfo(entry.time_zone) if entry.time_zone else UTC
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    moment = timezone.localtime(entry.created_at, zone)
+    return f"{formats.date_format(moment, 'DATETIME_FORMAT')} {moment.tzname()}"

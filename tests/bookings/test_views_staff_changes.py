@@ -179,3 +179,41 @@ def test_another_organisations_staff_get_404_on_the_change_dialog(client, strang
     client.force_login(stranger)
 
     assert client.get(reverse("change_booking", args=[booking.pk])).status_code == 404
+
+
+def test_staff_go_back_to_the_bookings_list_not_to_their_own_bookings(
+    client, facility_manager, booking
+):
+    # They came from admin's bookings list; "my bookings" would show their own, not this one.
+    client.force_login(facility_manager)
+    bookings_list = reverse("admin:bookings_booking_changelist")
+
+    dialog = client.get(reverse("cancel_booking", args=[booking.pk])).content.decode()
+    response = client.post(reverse("cancel_booking", args=[booking.pk]), {"reason": "Broken"})
+
+    assert f'href="{bookings_list}"' in dialog
+    assert "Back to the bookings list" in dialog
+    assert response["Location"] == bookings_list
+
+
+def test_staff_who_moved_a_booking_are_not_offered_its_calendar_file(
+    client, facility_manager, booking, desk, day
+):
+    # The .ics download is the booker's own; staff would get a 404.
+    client.force_login(facility_manager)
+
+    response = client.post(
+        reverse("change_booking", args=[booking.pk]),
+        {
+            "date": day.isoformat(),
+            "start": "10:00",
+            "end": "15:00",
+            "resource": desk.pk,
+            "reason": "Cleaning",
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert "The booking is changed" in html
+    assert reverse("booking_ics", args=[booking.pk]) not in html

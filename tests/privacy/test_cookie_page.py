@@ -78,3 +78,12 @@ def test_the_consent_cookie_is_listed_only_when_analytics_is_configured(client, 
     html = client.get(reverse("cookie_settings")).content.decode()
 
     assert "<code>ob_consent</code>" not in html
+
+
+def test_a_lifetime_of_52_weeks_reads_as_a_year(client, settings):
+    # Django's CSRF cookie: timesince() alone would say "11 months, 4 weeks".
+    settings.CSRF_COOKIE_AGE = 60 * 60 * 24 * 7 * 52
+
+    html = client.get(reverse("cookie_settings")).content.decode()
+
+    assert "1\xa0year" in _row_of(html, settings.CSRF_COOKIE_NAME)

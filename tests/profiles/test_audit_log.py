@@ -365,3 +365,27 @@ def test_downloading_the_whole_log_is_not_logged_per_person(
     client.get(CSV_URL)
 
     assert not StaffAccess.objects.exists()
+
+
+def test_the_log_shows_times_in_the_buildings_zone_and_names_the_zone(
+    client, organization_admin, facility_manager, employee
+):
+    # The admin's own times are UTC: a bare "9 a.m." would be read as the building's.
+    entry = _entry(actor=facility_manager, subject=employee, time_zone="Europe/Amsterdam")
+    AuditEntry.objects.filter(pk=entry.pk).update(created_at=datetime(2025, 3, 27, 8, tzinfo=UTC))
+    _entry(actor=facility_manager, action=AuditAction.RESOURCE_ACTIVATED, time_zone="")
+    client.force_login(organization_admin)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert "9 a.m. CET" in html
+    assert "UTC</a>" in html
+
+
+def test_the_staff_filter_names_erased_staff_in_words(client, organization_admin, facility_manager):
+    _entry(actor=facility_manager)
+    client.force_login(organization_admin)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert "a former staff member" in html
