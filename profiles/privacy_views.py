@@ -1,18 +1,24 @@
-"""The person's own profile, their privacy switches, and colleague search."""
+"""The person's own profile, their privacy switches, their sessions, and colleague search."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from profiles.decorators import member_required
 from profiles.forms import PrivacySettingsForm, ProfileForm, SearchForm
 from profiles.models import Profile
 from profiles.selectors import COLLEAGUE_SEARCH_LIMIT, search_colleagues
-from profiles.services import ProfileError, update_privacy_settings, update_profile
+from profiles.services import (
+    ProfileError,
+    end_other_session,
+    update_privacy_settings,
+    update_profile,
+)
 from profiles.visibility import organization_allows
 
 
@@ -96,3 +102,15 @@ def colleague_search(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+@require_POST
+def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
+    ended = end_other_session(
+        user=request.user, session_key_now=request.session.session_key, session_id=session_id
+    )
+    if not ended:
+        raise Http404
+    messages.success(request, _("That session is logged out."))
+    return redirect("usersessions_list")

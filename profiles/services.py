@@ -3,6 +3,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -232,6 +233,24 @@ def join_organization_by_verified_email(*, user: User, email: str) -> Membership
     membership = Membership.objects.create(user=user, organization=organization, role=Role.EMPLOYEE)
     Profile.objects.get_or_create(user=user)
     return membership
+
+
+def end_other_session(*, user: User, session_key_now: str, session_id: int) -> bool:
+    """End one of the person's other sessions (a device they don't know); return whether it was.
+
+    Another person's session, or the one making the request, is not found: the latter ends
+    by logging out.
+    """
+    session = (
+        UserSession.objects.filter(user=user, pk=session_id)
+        .exclude(session_key=session_key_now)
+        .first()
+    )
+    if session is None:
+        return False
+    # Deletes the session itself, so its cookie no longer signs anyone in, and its list row.
+    session.end()
+    return True
 
 
 # Recognisable in logs and by secret scanners; the random part carries 256 bits.

@@ -33,6 +33,7 @@ SUPERUSER = "admin@officebooking.test"
 REASON = "The second floor is closed for painting that day."
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 375, "height": 800}
+PHONE_USER_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Mobile/15E148"
 HOURS = "start=09:00&end=17:00"
 DAY = re.compile(r"\b(\w{3} \d{1,2} \w{3}) \d{4}\b")
 # What the browser said about the Content-Security-Policy, on any page: main() fails on it.
@@ -253,6 +254,12 @@ def own_data(browser, base_url: str) -> None:
     context = browser.new_context(base_url=base_url, viewport=DESKTOP, locale="en-GB")
     page = new_page(context)
     log_in(page, EMPLOYEE)
+    # A second device, so the sessions page shows one to log out of.
+    phone_context = browser.new_context(
+        base_url=base_url, viewport=PHONE, locale="en-GB", user_agent=PHONE_USER_AGENT
+    )
+    log_in(new_page(phone_context), EMPLOYEE)
+    phone_context.close()
     page.goto("/privacy/my-data/")
     shot(page, "my-data-staff", at="#staff-heading")
     switch_language(page, "nl")

@@ -78,3 +78,50 @@ def test_a_superuser_searches_sessions_in_admin_by_e_mail_address(
 
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
+
+
+def _end_url(session: UserSession) -> str:
+    return reverse("end_session", args=[session.pk])
+
+
+def test_a_person_logs_out_one_other_session(on_laptop, on_phone, employee):
+    phone_session = UserSession.objects.get(user_agent="Phone browser")
+
+    response = on_laptop.post(_end_url(phone_session))
+
+    assert response.status_code == 302
+    assert response["Location"] == SESSIONS_URL
+    assert on_phone.get(reverse("home")).status_code == 302
+    assert on_laptop.get(reverse("home")).status_code == 200
+    assert not Session.objects.filter(session_key=phone_session.session_key).exists()
+    assert not UserSession.objects.filter(pk=phone_session.pk).exists()
+
+
+def test_each_other_session_has_its_own_log_out_button(on_laptop, on_phone):
+    content = on_laptop.get(SESSIONS_URL).content.decode()
+
+    phone_session = UserSession.objects.get(user_agent="Phone browser")
+    laptop_session = UserSession.objects.get(user_agent="Laptop browser")
+    assert f'action="{_end_url(phone_session)}"' in content
+    assert f'action="{_end_url(laptop_session)}"' not in content
+
+
+def test_another_persons_session_is_not_found(on_laptop, colleague):
+    log_in(colleague, HTTP_USER_AGENT="Carl's browser")
+    carls_session = UserSession.objects.get(user=colleague)
+
+    assert on_laptop.post(_end_url(carls_session)).status_code == 404
+    assert Session.objects.filter(session_key=carls_session.session_key).exists()
+
+
+def test_the_session_making_the_request_is_not_ended_here(on_laptop):
+    laptop_session = UserSession.objects.get(user_agent="Laptop browser")
+
+    assert on_laptop.post(_end_url(laptop_session)).status_code == 404
+    assert on_laptop.get(reverse("home")).status_code == 200
+
+
+def test_ending_a_session_takes_a_post(on_laptop, on_phone):
+    phone_session = UserSession.objects.get(user_agent="Phone browser")
+
+    assert on_laptop.get(_end_url(phone_session)).status_code == 405
