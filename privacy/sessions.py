@@ -1,40 +1,21 @@
 """A person's server-side sessions, for export and erasure, and the nightly clean-up.
 
-A session holds the person's id only inside its encoded data. allauth's UserSession rows
-index sessions by person: written at log-in and by SessionActivityMiddleware at most once a
-minute, removed at log-out. A key in the index belongs to its row's person, because Django
-gives a session a new key whenever someone logs in to it. Sessions the index does not know
-(a log-in that bypassed allauth and made no request since, or one from before the index
-existed) are found by decoding the live sessions outside it, a batch at a time. Expired
-sessions can't be used by anyone, so they are deleted whole instead of decoded.
+Which sessions are a person's is answered by profiles/sessions.py (the index, then the live
+sessions outside it). Expired sessions can't be used by anyone, so they are deleted whole
+instead of decoded.
 """
 
 from collections.abc import Iterator
 from datetime import datetime
-from importlib import import_module
 
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 
 from profiles.models import User
+from profiles.sessions import end_sessions, unindexed_sessions_of
 
 SESSION_BATCH_SIZE = 500
-
-
-def _unindexed_sessions_of(user: User, *, now: datetime) -> Iterator[Session]:
-    unindexed = (
-        Session.objects.filter(expire_date__gt=now)
-        .exclude(session_key__in=UserSession.objects.values("session_key"))
-        .order_by("session_key")
-    )
-    last_key = ""
-    while batch := list(unindexed.filter(session_key__gt=last_key)[:SESSION_BATCH_SIZE]):
-        last_key = batch[-1].session_key
-        for session in batch:
-            if session.get_decoded().get("_auth_user_id") == str(user.pk):
-                yield session
 
 
 def live_sessions_of(user: User, *, now: datetime) -> Iterator[Session]:
@@ -43,7 +24,7 @@ def live_sessions_of(user: User, *, now: datetime) -> Iterator[Session]:
     yield from Session.objects.filter(expire_date__gt=now, session_key__in=indexed).order_by(
         "session_key"
     )
-    yield from _unindexed_sessions_of(user, now=now)
+    yield from unindexed_sessions_of(user, now=now)
 
 
 def delete_expired_sessions(*, now: datetime) -> int:
@@ -62,12 +43,9 @@ def delete_expired_sessions(*, now: datetime) -> int:
 
 def delete_sessions_of(user: User, *, now: datetime) -> None:
     """End every session of the person, expired or not, and empty their index."""
-    # SessionStore.delete() also drops the cached copy (cached_db).
-    store = import_module(settings.SESSION_ENGINE).SessionStore
     keys = set(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    keys.update(session.session_key for session in _unindexed_sessions_of(user, now=now))
-    for key in sorted(keys):
-        store(session_key=key).delete()
+    keys.update(session.session_key for session in unindexed_sessions_of(user, now=now))
+    end_sessions(keys)
     UserSession.objects.filter(user=user).delete()
     # Their expired sessions outside the index are among these; nobody can use any of them.
     delete_expired_sessions(now=now)

@@ -8,4 +8,9 @@ urlpatterns = [
     path("privacy/", privacy_views.privacy_settings, name="privacy_settings"),
     path("colleagues/", privacy_views.colleague_search, name="colleague_search"),
     path("sessions/<int:session_id>/end/", privacy_views.end_session, name="end_session"),
+    path(
+        "sessions/end-elsewhere/",
+        privacy_views.end_sessions_elsewhere_view,
+        name="end_sessions_elsewhere",
+    ),
 ]

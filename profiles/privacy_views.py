@@ -16,6 +16,7 @@ from profiles.selectors import COLLEAGUE_SEARCH_LIMIT, search_colleagues
 from profiles.services import (
     ProfileError,
     end_other_session,
+    end_sessions_elsewhere,
     update_privacy_settings,
     update_profile,
 )
@@ -113,4 +114,12 @@ def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
     if not ended:
         raise Http404
     messages.success(request, _("That session is logged out."))
+    return redirect("usersessions_list")
+
+
+@login_required
+@require_POST
+def end_sessions_elsewhere_view(request: HttpRequest) -> HttpResponse:
+    end_sessions_elsewhere(user=request.user, session_key_now=request.session.session_key)
+    messages.success(request, _("You are logged out everywhere else."))
     return redirect("usersessions_list")

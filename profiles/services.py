@@ -23,6 +23,7 @@ from profiles.models import (
     User,
 )
 from profiles.selectors import api_key_hash, organization_for_email
+from profiles.sessions import end_sessions, unindexed_sessions_of
 
 if TYPE_CHECKING:
     from locations.models import Building
@@ -251,6 +252,19 @@ def end_other_session(*, user: User, session_key_now: str, session_id: int) -> b
     # Deletes the session itself, so its cookie no longer signs anyone in, and its list row.
     session.end()
     return True
+
+
+def end_sessions_elsewhere(*, user: User, session_key_now: str) -> int:
+    """End every session of the person but the one making the request; return how many.
+
+    The listed ones and any the list does not know yet (from before the list existed, or a
+    log-in that made no request since), so "log out everywhere else" leaves none behind.
+    """
+    keys = set(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    keys.update(s.session_key for s in unindexed_sessions_of(user, now=timezone.now()))
+    keys.discard(session_key_now)
+    end_sessions(keys)
+    return len(keys)
 
 
 # Recognisable in logs and by secret scanners; the random part carries 256 bits.
