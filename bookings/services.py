@@ -845,3 +845,67 @@ def check_out_at_end_of_day(*, now: datetime | None = None) -> int:
                 _close_check_in(check_in, booking, closes)
             checked_out += 1
     return checked_out
+
+
+# Erasure and retention: the writes privacy needs, so that bookings and check-ins keep one
+# writer. Privacy decides what goes and counts it first; these only remove.
+
+
+def cancel_future_bookings_of(*, user: User, now: datetime) -> int:
+    """End everything the person has still to come; return how many bookings were cancelled.
+
+    A booking they are checked in to is checked out (the rest of it is free again at once);
+    a confirmed one is cancelled as if they cancelled it themselves.
+    """
+    cancelled = 0
+    upcoming = Booking.objects.filter(user=user, end__gt=now).order_by("pk")
+    for booking in upcoming:
+        if booking.status == BookingStatus.CHECKED_IN:
+            check_out(booking=booking, now=now)
+        elif booking.status == BookingStatus.CONFIRMED:
+            cancel_booking(booking=booking, actor=user, now=now)
+            cancelled += 1
+    return cancelled
+
+
+@transaction.atomic
+def delete_bookings_of(*, user: User) -> int:
+    """Delete the person's bookings and check-ins; return how many bookings went.
+
+    Bookings they made for others stay with those people, without the name of who made them.
+    """
+    # The person's row first, as every booking write does: no booking can be made for them
+    # between the delete and the commit.
+    _lock_person(user)
+    CheckIn.objects.filter(user=user).delete()
+    deleted = Booking.objects.filter(user=user).delete()[1].get("bookings.Booking", 0)
+    Booking.objects.filter(booked_by=user).update(booked_by=None)
+    return deleted
+
+
+@transaction.atomic
+def delete_check_ins_of(*, user: User) -> int:
+    """Delete the person's check-ins; return how many went."""
+    _lock_person(user)
+    return CheckIn.objects.filter(user=user).delete()[0]
+
+
+@transaction.atomic
+def purge_bookings(*, booking_ids: list[int]) -> int:
+    """Delete these bookings with their check-ins; return how many bookings went.
+
+    For retention, which counted them first: call it with a batch of a few hundred ids.
+    """
+    # The usual order, people, then bookings, then check-ins: deleting the check-ins first
+    # would hold a check-in that check_out (booking, then check-in) waits for, while we wait
+    # for its booking, and the two would deadlock.
+    people = Booking.objects.filter(pk__in=booking_ids).order_by().values_list("user_id", flat=True)
+    list(User.objects.select_for_update().filter(pk__in=people).order_by("pk").values("pk"))
+    pks = list(
+        Booking.objects.select_for_update()
+        .filter(pk__in=booking_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    CheckIn.objects.filter(booking_id__in=pks).delete()
+    return Booking.objects.filter(pk__in=pks).delete()[1].get("bookings.Booking", 0)

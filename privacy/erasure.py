@@ -23,8 +23,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, CalendarFeed, CheckIn, FavoriteResource
-from bookings.services import cancel_booking, check_out
+from bookings.models import Booking, CalendarFeed, FavoriteResource
+from bookings.services import cancel_future_bookings_of, delete_bookings_of, delete_check_ins_of
 from privacy.models import DataExport, StaffAccess
 from privacy.sessions import delete_sessions_of
 from privacy.statistics import (
@@ -57,14 +57,7 @@ def _delete_file_on_commit(name: str) -> None:
 
 
 def _erase_bookings(user: User, now: datetime, summary: ErasureSummary) -> None:
-    upcoming = Booking.objects.filter(user=user, end__gt=now).order_by("pk")
-    for booking in upcoming:
-        if booking.status == BookingStatus.CHECKED_IN:
-            # At the desk right now: leaving ends the booking, so the rest is free again.
-            check_out(booking=booking, now=now)
-        elif booking.status == BookingStatus.CONFIRMED:
-            cancel_booking(booking=booking, actor=user, now=now)
-            summary.future_bookings_cancelled += 1
+    summary.future_bookings_cancelled += cancel_future_bookings_of(user=user, now=now)
 
     theirs = Booking.objects.filter(user=user)
     by_organization = theirs.order_by().values_list("organization_id", flat=True).distinct()
@@ -89,10 +82,8 @@ def _erase_bookings(user: User, now: datetime, summary: ErasureSummary) -> None:
             organization_id=organization_id,
             bookings=[b for bookings in not_over.values() for b in bookings],
         )
-    CheckIn.objects.filter(user=user).delete()
-    theirs.delete()
     # Bookings they made for others stay with those people.
-    Booking.objects.filter(booked_by=user).update(booked_by=None)
+    delete_bookings_of(user=user)
 
 
 Eraser = Callable[[User, datetime, ErasureSummary], None]
@@ -109,7 +100,7 @@ def _delete_theirs(model) -> Eraser:
 
 def _erase_check_ins(user: User, now: datetime, summary: ErasureSummary) -> None:
     # Counted and deleted with their bookings; anything left (there should be nothing) goes.
-    CheckIn.objects.filter(user=user).delete()
+    delete_check_ins_of(user=user)
 
 
 def _erase_profile(user: User, now: datetime, summary: ErasureSummary) -> None:

@@ -14,7 +14,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import QuerySet
 
-from bookings.models import Booking, CalendarFeed, CheckIn
+from bookings.models import Booking, CalendarFeed
+from bookings.services import purge_bookings
 from privacy.erasure import erase_person
 from privacy.models import StaffAccess
 from privacy.statistics import aggregate_day, last_complete_day, uncounted_days
@@ -47,9 +48,8 @@ def _count_then_delete(bookings, organization_id: int, now: datetime) -> int:
     deleted = 0
     bookings = bookings.order_by("pk")
     while pks := list(bookings.values_list("pk", flat=True)[:BATCH_SIZE]):
-        with transaction.atomic():
-            CheckIn.objects.filter(booking_id__in=pks).delete()
-            deleted += Booking.objects.filter(pk__in=pks).delete()[1].get("bookings.Booking", 0)
+        # Each batch commits on its own.
+        deleted += purge_bookings(booking_ids=pks)
     return deleted
 
 
