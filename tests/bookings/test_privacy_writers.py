@@ -61,7 +61,9 @@ def test_past_and_other_peoples_bookings_are_not_cancelled(employee, colleague, 
 
 def test_a_persons_bookings_and_check_ins_are_deleted(employee, colleague, floor):
     CheckInFactory(booking__user=employee, booking__resource=ResourceFactory(floor=floor))
-    BookingFactory(user=employee, resource=ResourceFactory(floor=floor))
+    BookingFactory(
+        user=employee, resource=ResourceFactory(floor=floor), start=NOW + timedelta(days=2)
+    )
     theirs = BookingFactory(user=colleague, resource=ResourceFactory(floor=floor))
 
     assert delete_bookings_of(user=employee) == 2
@@ -95,7 +97,9 @@ def test_purged_bookings_go_with_their_check_ins(employee, floor):
     check_in = CheckInFactory(
         booking__user=employee, booking__resource=ResourceFactory(floor=floor)
     )
-    plain = BookingFactory(user=employee, resource=ResourceFactory(floor=floor))
+    plain = BookingFactory(
+        user=employee, resource=ResourceFactory(floor=floor), start=NOW + timedelta(days=2)
+    )
 
     assert purge_bookings(booking_ids=[check_in.booking_id, plain.pk]) == 2
 
@@ -105,7 +109,9 @@ def test_purged_bookings_go_with_their_check_ins(employee, floor):
 
 def test_purge_leaves_bookings_it_was_not_given(employee, floor):
     purged = BookingFactory(user=employee, resource=ResourceFactory(floor=floor))
-    kept = BookingFactory(user=employee, resource=ResourceFactory(floor=floor))
+    kept = BookingFactory(
+        user=employee, resource=ResourceFactory(floor=floor), start=NOW + timedelta(days=2)
+    )
 
     purge_bookings(booking_ids=[purged.pk])
 
