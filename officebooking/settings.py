@@ -431,6 +431,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.export.queue_waiting_exports_task",
         "schedule": crontab(minute="*/5"),
     },
+    "send-waiting-contact-questions": {
+        "task": "privacy.tasks.send_waiting_contact_questions_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 LOGGING = {

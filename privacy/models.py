@@ -233,3 +233,29 @@ class StaffAccess(models.Model):
     def get_record_display(self) -> str:
         # A kind written by a newer admin class than this list shows as stored.
         return str(STAFF_ACCESS_RECORDS.get(self.record, self.record))
+
+
+class ContactQuestion(models.Model):
+    """A question asked through the privacy statement, kept until it reached the service desk.
+
+    Stored so that a mail server or queue that is down loses nothing: the row goes once the
+    e-mail is sent, and a sweep retries until then. Not linked to an account (visitors ask
+    too), so it holds only what the asker typed.
+    """
+
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail address"))
+    message = models.TextField(_("question"))
+    # The asker's language, for the e-mail's fixed text.
+    language = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set by whoever claims the sending; a claim older than contact.RETRY_AFTER failed.
+    attempted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact question")
+        verbose_name_plural = _("contact questions")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

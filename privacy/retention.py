@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from bookings.models import Booking, CalendarFeed
 from bookings.services import purge_bookings
+from privacy.contact import purge_undelivered_questions
 from privacy.erasure import erase_person
 from privacy.models import StaffAccess
 from privacy.statistics import aggregate_day, last_complete_day, uncounted_days
@@ -169,8 +170,9 @@ def purge_stale_signups(*, now: datetime) -> int:
 
 
 def purge_expired_records(*, now: datetime) -> int:
-    """Delete staff accesses, audit log entries, revoked tokens and feeds, and ended sessions'
-    list entries past their retention; return how many rows went."""
+    """Delete staff accesses, audit log entries, revoked tokens and feeds, ended sessions'
+    list entries and undeliverable contact questions past their retention; return how many
+    rows went."""
     deleted = (
         purge_staff_accesses(now=now)
         + purge_expired_audit_entries(now=now)
@@ -178,6 +180,7 @@ def purge_expired_records(*, now: datetime) -> int:
         + purge_revoked_calendar_feeds(now=now)
         + purge_ended_user_sessions(now=now)
         + purge_stale_signups(now=now)
+        + purge_undelivered_questions(now=now)
     )
     if deleted:
         logger.info("retention deleted %s other personal records", deleted)

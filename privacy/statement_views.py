@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from locations.models import Building
 from officebooking.http import safe_next_url
+from privacy.contact import QUESTION_RETENTION, submit_question
 from privacy.context_processors import CONSENT_CHOICES, CONSENT_COOKIE, CONSENT_MAX_AGE_SECONDS
 from privacy.cookies import site_cookies
 from privacy.forms import ContactForm, NearMeForm
@@ -71,6 +72,7 @@ def _render_statement(request: HttpRequest, form: ContactForm, status: int = 200
         "revoked_token_retention_days": settings.OFFICEBOOKING_REVOKED_TOKEN_RETENTION_DAYS,
         "session_idle_timeout": settings.OFFICEBOOKING_SESSION_IDLE_TIMEOUT,
         "session_days": settings.SESSION_COOKIE_AGE // (24 * 60 * 60),
+        "contact_question_retention_days": QUESTION_RETENTION.days,
     }
     return render(request, "privacy/statement.html", context, status=status)
 
@@ -95,24 +97,6 @@ def _contact_allowed(request: HttpRequest) -> bool:
     return count <= CONTACT_LIMIT
 
 
-def _send_to_service_desk(form: ContactForm) -> None:
-    data = form.cleaned_data
-    body = _(
-        "Question sent through the privacy statement.\n\n"
-        "Name: %(name)s\nE-mail: %(email)s\n\n%(message)s"
-    ) % {
-        "name": data["name"] or "-",
-        "email": data["email"],
-        "message": data["message"],
-    }
-    EmailMessage(
-        subject=_("[Officebooking] Privacy question"),
-        body=body,
-        to=[settings.OFFICEBOOKING_SERVICE_DESK_EMAIL],
-        reply_to=[data["email"]],
-    ).send()
-
-
 @require_POST
 def contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST)
@@ -129,7 +113,14 @@ def contact(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_statement(request, form, status=400)
     if not form.is_from_robot():
-        _send_to_service_desk(form)
+        data = form.cleaned_data
+        # Stored, and e-mailed after the commit: a mail server that is down loses nothing.
+        submit_question(
+            name=data["name"],
+            email=data["email"],
+            message=data["message"],
+            language=get_language(),
+        )
     messages.success(request, _("Thank you. The service desk will answer you by e-mail."))
     return redirect(reverse("privacy_statement") + "#contact")
 

@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from privacy.contact import send_question, send_waiting_questions
 from privacy.retention import (
     purge_ended_subscriptions,
     purge_expired_personal_data,
@@ -42,3 +43,13 @@ def retention_task() -> int:
 @shared_task
 def clear_expired_sessions_task() -> int:
     return delete_expired_sessions(now=timezone.now())
+
+
+@shared_task
+def send_contact_question_task(*, question_id: int) -> bool:
+    return send_question(question_id=question_id)
+
+
+@shared_task
+def send_waiting_contact_questions_task() -> int:
+    return send_waiting_questions(now=timezone.now())

@@ -36,3 +36,10 @@ def test_the_statement_names_the_idle_timeout_when_there_is_one(client, settings
     settings.OFFICEBOOKING_SESSION_IDLE_TIMEOUT = 30
 
     assert "after 30 minutes without activity" in _statement(client)
+
+
+def test_the_statement_says_how_long_a_contact_question_is_kept(client):
+    content = _statement(client)
+
+    assert "kept only until it has been e-mailed to the service desk" in content
+    assert "never longer than 30 days" in content
