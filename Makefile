@@ -8,6 +8,8 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/officebooking
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
+# `make run SEED_FLAGS=--force` seeds a database that holds organisations of its own too.
+SEED_FLAGS ?=
 
 .PHONY: install run test lint format test-services chromium test-postgres test-sqlite clean
 
@@ -21,7 +23,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo $(SEED_FLAGS)
 	@echo "Serving on http://$(HOST):$(PORT)/ (periodic jobs run beside it; Ctrl-C stops both)"
 	@$(PY) manage.py run_periodic_jobs & jobs=$$!; \
 	trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \

@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "bookings",
     "privacy",
     "sensors",
+    # Above every other app: nothing imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from locations.plan_images import FloorPlan, floor_plan_file
+from demo.plan_images import FloorPlan, floor_plan_file
 from profiles.services import create_api_token
 
 pytestmark = pytest.mark.django_db

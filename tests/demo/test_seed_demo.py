@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from bookings.management.commands.seed_demo import ACME, DEMO_PASSWORD, SUPERUSER_EMAIL
 from bookings.models import Booking, BookingPolicy, BookingStatus, OpeningHours
 from bookings.services import cancel_booking
+from demo.organizations import ACME
+from demo.people import DEMO_PASSWORD, SUPERUSER_EMAIL
 from locations.models import Building, Floor, Resource, ResourceKind, Zone
 from profiles.models import EmailDomain, Organization, Profile, Role, User
 
