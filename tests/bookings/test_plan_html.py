@@ -153,6 +153,21 @@ def test_the_filters_and_heading_tell_hostile_names_as_text(client, employee, ho
     assert f"{BUILDING} · {FLOOR}" in headings
 
 
+def test_the_free_marker_and_its_row_link_to_booking_that_desk(
+    client, employee, hostile_floor, day
+):
+    elements = parse(find_results(client, employee, hostile_floor, day).content.decode())
+    free_desk = hostile_floor.resources.get(code=f"{CODE}0")
+    period = f"date={day.isoformat()}&start=09:00&end=17:00"
+    expected = f"{reverse('book', args=[free_desk.pk])}?{period}"
+    links = [element for element in elements if element.get("hx-target") == "#dialog-body"]
+    assert [(link.tag, link.get("href"), link.get("hx-get")) for link in links] == [
+        ("a", expected, expected),
+        ("a", expected, expected),
+    ]
+    assert {link.get("data-resource") for link in links} == {str(free_desk.pk)}
+
+
 def test_the_results_with_hostile_names_keep_the_strict_csp(client, employee, hostile_floor, day):
     policy = find_results(client, employee, hostile_floor, day)["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
