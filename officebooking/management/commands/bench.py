@@ -36,8 +36,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings import selectors
 from bookings.models import Booking, BookingPolicy, BookingStatus
 from bookings.services import BookingError, create_booking
+from bookings.templatetags.bookings_tags import free_list, plan_markers
 from locations.models import Building, Floor, Resource, ResourceKind
 from profiles.models import EmailDomain, Organization, User
 from profiles.services import create_member
@@ -112,6 +114,34 @@ class Command(BaseCommand):
             f"p95 {statistics.quantiles(durations, n=20)[-1] * 1000:.1f} ms, "
             f"{len(durations) / sum(durations):.0f} req/s, "
             f"{len(queries)} queries"
+        )
+        self._bench_plan_markup(floor, start, viewer=people[-1])
+
+    def _bench_plan_markup(self, floor, start, *, viewer) -> None:
+        """Time the plan's markers and the free list alone, as the find page's template tags
+        draw them for the same floor and period (the part bookings/plan_html.py builds)."""
+        search = selectors.Search(
+            building=floor.building,
+            floor=floor,
+            day=start.date(),
+            start=start,
+            end=start + timedelta(hours=8),
+            kind=ResourceKind.DESK,
+        )
+        plan = selectors.floor_plan(viewer=viewer, search=search)
+        free = [item for item in plan if item.is_bookable]
+        query = f"date={start.date().isoformat()}&start=09:00&end=17:00"
+        radius = round(floor.width / 90)
+        durations = []
+        for _ in range(200):
+            started = clock.perf_counter()
+            plan_markers(plan, query, radius)
+            free_list(free, query)
+            durations.append(clock.perf_counter() - started)
+        self.stdout.write(
+            f"plan markers and free list alone, {len(plan)} markers, {len(free)} rows: "
+            f"median {statistics.median(durations) * 1000:.2f} ms, "
+            f"p95 {statistics.quantiles(durations, n=20)[-1] * 1000:.2f} ms"
         )
 
     def _set_up(self):
