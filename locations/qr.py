@@ -25,8 +25,6 @@ class _ClassedSvgImage(qrcode.image.svg.SvgPathImage):
     Content-Security-Policy without 'unsafe-inline' allows, and a downloaded file needs them.
     """
 
-    QR_PATH_STYLE = {}
-
     def _svg(self, **kwargs):
         svg = super()._svg(**kwargs)
         svg.set("class", "qr-code")

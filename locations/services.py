@@ -9,10 +9,6 @@ from profiles.audit import record_staff_change
 from profiles.models import AuditAction, User
 
 
-class LocationError(Exception):
-    """A broken location rule; str() is shown to the user."""
-
-
 @transaction.atomic
 def save_closure(*, closure: Closure, actor: User | None = None) -> Closure:
     """Validate and save a closure, then let the bookings it covers be cancelled.

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -32,37 +32,10 @@ EARTH_RADIUS_KM = 6371.0
 ANALYTICS_COOKIE_PREFIXES = ("_pk_", "mtm_", "MATOMO_")
 
 
-def _url_or_none(name: str) -> str | None:
-    # Some pages the statement promises are built separately; until one exists, the statement
-    # names the right without a dead link.
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
-def _rights_links() -> dict[str, str | None]:
-    my_data = _url_or_none("my_data")
-    return {
-        "my_data": my_data,
-        # The "my data" page holds the export button; start_export itself may only take POST.
-        "export": my_data or _url_or_none("start_export"),
-        "delete": _url_or_none("delete_account"),
-        "privacy_settings": _url_or_none("privacy_settings"),
-        "profile": _url_or_none("profile_edit"),
-        "colleague_search": _url_or_none("colleague_search"),
-        "cookies": reverse("cookie_settings"),
-        "near_me": reverse("buildings_near_me"),
-        "who_looked": my_data,
-        "sessions": _url_or_none("usersessions_list"),
-    }
-
-
 def _render_statement(request: HttpRequest, form: ContactForm, status: int = 200) -> HttpResponse:
     organization = request.organization
     context = {
         "form": form,
-        "links": _rights_links(),
         "service_desk_email": settings.OFFICEBOOKING_SERVICE_DESK_EMAIL,
         "data_centre_country": settings.OFFICEBOOKING_DATA_CENTRE_COUNTRY,
         "analytics_configured": bool(settings.OFFICEBOOKING_ANALYTICS_URL),

@@ -8,7 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
@@ -25,14 +25,6 @@ from profiles.models import ApiToken, AuditEntry, Membership, Profile, User
 
 # The page shows the latest rows of the long lists; the export holds all of them.
 LATEST = 20
-
-
-def _url_or_none(name: str) -> str | None:
-    # Some edit pages are built separately; the page links to them once they exist.
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def _is_partial(request: HttpRequest) -> bool:
@@ -98,22 +90,6 @@ def my_data(request: HttpRequest) -> HttpResponse:
         "staff_access_count": StaffAccess.objects.filter(person=user).count(),
         "staff_changes": staff_changes,
         "more_staff_changes": more_staff_changes,
-        "links": {
-            name: _url_or_none(name)
-            for name in (
-                "account_email",
-                "account_change_password",
-                "mfa_index",
-                "usersessions_list",
-                "profile_edit",
-                "privacy_settings",
-                "delete_account",
-                "cookie_settings",
-                "calendar_settings",
-                "api_tokens",
-                "my_bookings",
-            )
-        },
     }
     return render(request, "privacy/my_data.html", context)
 

@@ -72,7 +72,19 @@ def test_the_page_shows_only_my_own_rows(erin, employee, colleague, desk):
 def test_the_page_links_to_the_forms_that_change_the_data(erin):
     html = erin.get(URL).content.decode()
 
-    for name in ("account_email", "account_change_password", "calendar_settings", "api_tokens"):
+    for name in (
+        "account_email",
+        "account_change_password",
+        "mfa_index",
+        "usersessions_list",
+        "profile_edit",
+        "privacy_settings",
+        "delete_account",
+        "cookie_settings",
+        "calendar_settings",
+        "api_tokens",
+        "my_bookings",
+    ):
         assert f'href="{reverse(name)}"' in html
 
 
