@@ -4,12 +4,14 @@ A mail server or broker that is down fails neither the request nor the question:
 stored until the periodic sweep gets it out.
 """
 
+import io
 import smtplib
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,4 +162,16 @@ def test_retention_purges_undeliverable_questions():
 
     assert purge_expired_records(now=timezone.now() + timedelta(seconds=1)) == 1
 
+    assert not ContactQuestion.objects.exists()
+
+
+def test_the_cron_command_sends_a_question_that_was_never_queued(client):
+    # No on-commit callbacks run: as if the broker had lost the task.
+    client.post(reverse("privacy_contact"), CONTACT)
+    out = io.StringIO()
+
+    call_command("send_waiting_contact_questions", stdout=out)
+
+    assert out.getvalue() == "Sent 1 contact question(s).\n"
+    assert len(mail.outbox) == 1
     assert not ContactQuestion.objects.exists()
