@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from officebooking.celery import app as celery_app
 from profiles.models import Role, User
@@ -22,6 +23,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Tasks run in the test's process and their errors fail the test.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _same_settings_with_or_without_redis():
+    """Pin what settings.py chooses by REDIS_URL, so the suite passes (and its pinned query
+    counts hold) with and without it. Session-wide, so the live server of the browser tests
+    loads its middleware with these too.
+
+    The session engine is production's cached_db, on whichever cache is configured (Redis,
+    or the local-memory cache without REDIS_URL): the db engine takes different queries.
+    """
+    with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from bookings.models import BookingStatus, CalendarFeed
 from bookings.services import create_booking, create_calendar_feed, revoke_calendar_feed
-from tests.bookings.conftest import at
+from tests.clock import at
 from tests.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db

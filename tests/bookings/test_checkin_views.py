@@ -10,6 +10,7 @@ from bookings import selectors
 from bookings.models import Booking, BookingStatus, CheckIn, CheckInMethod
 from locations.models import ResourceKind
 from locations.services import rotate_checkin_token
+from tests.clock import at, stop_clock
 from tests.factories import (
     TEST_PASSWORD,
     BookingFactory,
@@ -32,8 +33,7 @@ THURSDAY = NOW.date()
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
     """Stop the clock at NOW for the views, the services and the session alike."""
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
-    return NOW
+    return stop_clock(monkeypatch, NOW)
 
 
 @pytest.fixture
@@ -43,15 +43,14 @@ def office_hours(organization):
     return OpeningHoursFactory(policy=policy, weekday=3, opens=time(8), closes=time(18))
 
 
-def at(building, clock: str) -> datetime:
-    hours, minutes = map(int, clock.split(":"))
-    return datetime.combine(THURSDAY, time(hours, minutes), tzinfo=building.tz)
-
-
 def book(resource, user, start: str, end: str, **kwargs) -> Booking:
     building = resource.floor.building
     return BookingFactory(
-        resource=resource, user=user, start=at(building, start), end=at(building, end), **kwargs
+        resource=resource,
+        user=user,
+        start=at(building, THURSDAY, start),
+        end=at(building, THURSDAY, end),
+        **kwargs,
     )
 
 
@@ -187,7 +186,7 @@ def test_a_refused_check_in_shows_the_services_message(client, employee, desk):
 
 def test_when_already_checked_in_the_page_shows_since_when_and_check_out(client, employee, desk):
     booking = book(desk, employee, "08:00", "17:00", status=BookingStatus.CHECKED_IN)
-    CheckInFactory(booking=booking, checked_in_at=at(desk.floor.building, "08:02"))
+    CheckInFactory(booking=booking, checked_in_at=at(desk.floor.building, THURSDAY, "08:02"))
     client.force_login(employee)
 
     html = client.get(landing_url(desk)).content.decode()
@@ -203,7 +202,7 @@ def test_check_out_records_the_duration_and_my_bookings_shows_it(
     CheckInFactory(booking=booking, checked_in_at=NOW)
     client.force_login(employee)
     leaving = NOW + timedelta(hours=2, minutes=30)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: leaving)
+    stop_clock(monkeypatch, leaving)
 
     response = client.post(action_url("checkin_check_out", desk), follow=True)
 
@@ -217,7 +216,7 @@ def test_check_out_records_the_duration_and_my_bookings_shows_it(
 def test_checking_in_elsewhere_checks_out_the_first(client, employee, desk, floor):
     room = ResourceFactory(floor=floor, kind=ResourceKind.MEETING_ROOM, capacity=6, code="R.1")
     first = book(desk, employee, "08:00", "17:00", status=BookingStatus.CHECKED_IN)
-    CheckInFactory(booking=first, checked_in_at=at(desk.floor.building, "08:00"))
+    CheckInFactory(booking=first, checked_in_at=at(desk.floor.building, THURSDAY, "08:00"))
     book(room, employee, "09:00", "10:00")
     client.force_login(employee)
 
@@ -236,7 +235,7 @@ def test_a_walk_in_elsewhere_checks_out_the_first(client, employee, floor):
         2, floor=floor, kind=ResourceKind.MEETING_ROOM, capacity=6
     )
     first = book(room, employee, "08:00", "10:00", status=BookingStatus.CHECKED_IN)
-    CheckInFactory(booking=first, checked_in_at=at(floor.building, "08:00"))
+    CheckInFactory(booking=first, checked_in_at=at(floor.building, THURSDAY, "08:00"))
     client.force_login(employee)
 
     client.post(action_url("checkin_walk_in", other_room))
@@ -267,8 +266,8 @@ def test_a_walk_in_books_until_the_next_booking_and_checks_in(
 
     record = CheckIn.objects.get(user=employee)
     assert record.method == CheckInMethod.WALK_IN
-    assert record.booking.start == at(desk.floor.building, "09:00")
-    assert record.booking.end == at(desk.floor.building, "13:00")
+    assert record.booking.start == at(desk.floor.building, THURSDAY, "09:00")
+    assert record.booking.end == at(desk.floor.building, THURSDAY, "13:00")
     assert "Checked in since 09:00" in response.content.decode()
 
 

@@ -7,7 +7,8 @@ from django.db import IntegrityError, connection, transaction
 
 from bookings.models import Booking, BookingStatus
 from bookings.services import BookingError, create_booking
-from tests.bookings.conftest import NOW, at
+from tests.bookings.conftest import NOW
+from tests.clock import at
 from tests.factories import BookingFactory, ResourceFactory, UserFactory
 from tests.threads import run_at_once
 

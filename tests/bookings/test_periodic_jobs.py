@@ -1,6 +1,8 @@
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -9,7 +11,7 @@ from bookings.models import Booking, BookingStatus, CheckIn
 from bookings.services import check_out_at_end_of_day, release_no_shows, send_check_in_reminders
 from locations.models import ResourceKind
 from officebooking.celery import app as celery_app
-from tests.bookings.conftest import at
+from tests.clock import at
 from tests.factories import (
     BookingFactory,
     BookingPolicyFactory,
@@ -272,9 +274,10 @@ def test_two_workers_racing_the_end_of_day_check_each_person_out_exactly_once(fl
 
 
 @pytest.mark.django_db
-def test_run_periodic_jobs_once_runs_all_three_jobs(
-    floor, mailoutbox, django_capture_on_commit_callbacks
+def test_run_periodic_jobs_once_runs_every_scheduled_job_once(
+    floor, mailoutbox, django_capture_on_commit_callbacks, caplog
 ):
+    caplog.set_level(logging.INFO, logger="officebooking.management.commands.run_periodic_jobs")
     now = timezone.now()
     # Check-in closes in 5 minutes.
     to_remind = BookingFactory(
@@ -299,6 +302,10 @@ def test_run_periodic_jobs_once_runs_all_three_jobs(
     assert sorted(message.to[0] for message in mailoutbox) == sorted(
         [to_remind.user.email, no_show.user.email]
     )
+    # Each job of the beat schedule ran exactly once, none failed, and nothing else ran.
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    ran = [record.args[0] for record in caplog.records if record.msg == "periodic job %s: %s"]
+    assert sorted(ran) == sorted(settings.CELERY_BEAT_SCHEDULE)
 
 
 @pytest.mark.django_db

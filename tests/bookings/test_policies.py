@@ -8,7 +8,8 @@ from bookings.models import ClosedDay
 from bookings.policies import effective_policy
 from bookings.services import BookingError, cancel_booking, create_booking
 from locations.models import ResourceKind
-from tests.bookings.conftest import NOW, at
+from tests.bookings.conftest import NOW
+from tests.clock import at
 from tests.factories import (
     BookingPolicyFactory,
     BuildingFactory,

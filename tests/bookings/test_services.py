@@ -12,7 +12,7 @@ from bookings.services import (
     create_booking,
 )
 from locations.models import ResourceKind
-from tests.bookings.conftest import at
+from tests.clock import at
 from tests.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core import mail
 from bookings.models import Booking, BookingStatus
 from bookings.services import BookingError, cancel_booking, change_booking, create_booking
 from profiles.models import AuditAction, AuditEntry, Language
-from tests.bookings.conftest import at
+from tests.clock import at
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from bookings.services import BookingError, create_booking
 from locations.models import ResourceKind
-from tests.bookings.conftest import at
+from tests.clock import at
 from tests.factories import (
     BookingPolicyFactory,
     BuildingFactory,

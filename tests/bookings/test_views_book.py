@@ -1,10 +1,11 @@
-from datetime import datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, FavoriteResource
+from tests.clock import at, stop_clock
 from tests.factories import BookingFactory, BookingPolicyFactory, CheckInFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,11 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def day(building):
     return timezone.localdate(timezone=building.tz) + timedelta(days=3)
-
-
-def at(building, day, clock):
-    hours, minutes = map(int, clock.split(":"))
-    return datetime.combine(day, time(hours, minutes), tzinfo=building.tz)
 
 
 def post_booking(client, desk, days, start="09:00", end="17:00", **extra):
@@ -190,24 +186,61 @@ def test_another_organisations_desk_cannot_be_starred(client, employee, foreign_
     assert client.post(reverse("favourite", args=[foreign_desk.pk])).status_code == 404
 
 
-def test_book_my_favourite_in_one_click(client, employee, desk):
+# A Thursday in Amsterdam; no opening hours, so a desk's day is the working day 08:00-18:00,
+# booked in 30-minute slots.
+THURSDAY = date(2025, 3, 27)
+
+
+@pytest.mark.parametrize(
+    ("clock", "booked"),
+    [
+        ("07:10", (THURSDAY, "08:00", "18:00")),
+        ("10:20", (THURSDAY, "10:00", "18:00")),
+        ("18:30", (THURSDAY + timedelta(days=1), "08:00", "18:00")),
+    ],
+    ids=["before-the-working-day", "during-it-from-the-current-slot", "after-it-the-next-day"],
+)
+def test_book_my_favourite_in_one_click(
+    client, monkeypatch, employee, desk, building, clock, booked
+):
+    stop_clock(monkeypatch, at(building, THURSDAY, clock))
     FavoriteResource.objects.create(user=employee, resource=desk, organization=desk.organization)
     client.force_login(employee)
+
     response = client.post(reverse("book_favourite", args=[desk.pk]))
+
     assert response.status_code == 302
     booking = Booking.objects.get(user=employee)
-    local = timezone.localtime(booking.start, desk.floor.building.tz)
-    assert (local.hour, local.minute) == (8, 0) or booking.start >= timezone.now() - timedelta(
-        hours=1
+    day, start, end = booked
+    assert (booking.resource, booking.start, booking.end) == (
+        desk,
+        at(building, day, start),
+        at(building, day, end),
     )
 
 
-def test_the_home_page_shows_todays_bookings_and_favourites(client, employee, desk):
+def test_the_home_page_shows_todays_bookings_and_favourites(
+    client, monkeypatch, employee, desk, building
+):
+    stop_clock(monkeypatch, at(building, THURSDAY, "10:00"))
+    today = BookingFactory(
+        resource=desk,
+        user=employee,
+        start=at(building, THURSDAY, "13:00"),
+        end=at(building, THURSDAY, "17:00"),
+    )
     FavoriteResource.objects.create(user=employee, resource=desk, organization=desk.organization)
     client.force_login(employee)
+
     response = client.get(reverse("home"))
+
+    assert response.context["today"] == [today]
     assert response.context["favourites"] == [desk]
-    assert b"Find a desk" in response.content
+    html = response.content.decode()
+    today_section = html[html.index('id="today-heading"') : html.index('id="week-heading"')]
+    assert "Thu 27 Mar 2025, 13:00–17:00" in today_section
+    assert str(desk) in today_section
+    assert f'action="{reverse("book_favourite", args=[desk.pk])}"' in html
 
 
 @pytest.mark.parametrize(

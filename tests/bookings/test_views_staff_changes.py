@@ -1,6 +1,6 @@
 """The cancel and change dialogs ask staff for a reason when the booking is someone else's."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bookings.models import BookingStatus
 from profiles.models import AuditAction, AuditEntry
+from tests.clock import at
 from tests.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def day(building):
     return timezone.localdate(timezone=building.tz) + timedelta(days=3)
-
-
-def at(building, day, clock):
-    hours, minutes = map(int, clock.split(":"))
-    return datetime.combine(day, time(hours, minutes), tzinfo=building.tz)
 
 
 @pytest.fixture

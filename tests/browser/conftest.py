@@ -1,7 +1,14 @@
 import os
+from datetime import timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
+
+from locations.models import Amenity
+from tests.factories import BuildingFactory, FloorFactory, ResourceFactory
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -22,6 +29,8 @@ def browser():
         yield browser
         browser.close()
 
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # A small phone: the narrowest screen the pages are made for.
 PHONE_WIDTH, PHONE_HEIGHT = 360, 740
@@ -67,3 +76,28 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
+
+
+@pytest.fixture
+def day():
+    # A few days ahead: never in the past, whatever the time the tests run.
+    return timezone.localdate(timezone=AMSTERDAM) + timedelta(days=3)
+
+
+@pytest.fixture
+def office(organization):
+    """Two small floors: six desks downstairs (the first three with a monitor), two upstairs."""
+    building = BuildingFactory(organization=organization, name="Amsterdam HQ")
+    ground = FloorFactory(building=building, name="Ground floor", level=0, width=600, height=300)
+    first = FloorFactory(building=building, name="First floor", level=1, width=600, height=300)
+    monitor = Amenity.objects.get(slug="monitor")
+    desks = [
+        ResourceFactory(floor=ground, code=f"0.0{n}", x=60 + 95 * (n - 1), y=150)
+        for n in range(1, 7)
+    ]
+    for desk in desks[:3]:
+        desk.amenities.add(monitor)
+    upstairs = [ResourceFactory(floor=first, code=f"1.0{n}", x=100 * n, y=150) for n in (1, 2)]
+    return SimpleNamespace(
+        ground=ground, first=first, desks=desks, upstairs=upstairs, monitor=monitor
+    )

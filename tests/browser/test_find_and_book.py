@@ -2,53 +2,20 @@
 
 import re
 from datetime import datetime, time, timedelta
-from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from bookings.models import Booking, BookingStatus
-from locations.models import Amenity
-from tests.browser.conftest import log_in
+from tests.browser.conftest import AMSTERDAM, log_in
 from tests.factories import (
     TEST_PASSWORD,
     BookingFactory,
     BookingPolicyFactory,
-    BuildingFactory,
-    FloorFactory,
-    ResourceFactory,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-@pytest.fixture
-def day():
-    # A few days ahead: never in the past, whatever the time the tests run.
-    return timezone.localdate(timezone=AMSTERDAM) + timedelta(days=3)
-
-
-@pytest.fixture
-def office(organization):
-    """Two small floors: six desks downstairs (the first three with a monitor), two upstairs."""
-    building = BuildingFactory(organization=organization, name="Amsterdam HQ")
-    ground = FloorFactory(building=building, name="Ground floor", level=0, width=600, height=300)
-    first = FloorFactory(building=building, name="First floor", level=1, width=600, height=300)
-    monitor = Amenity.objects.get(slug="monitor")
-    desks = [
-        ResourceFactory(floor=ground, code=f"0.0{n}", x=60 + 95 * (n - 1), y=150)
-        for n in range(1, 7)
-    ]
-    for desk in desks[:3]:
-        desk.amenities.add(monitor)
-    upstairs = [ResourceFactory(floor=first, code=f"1.0{n}", x=100 * n, y=150) for n in (1, 2)]
-    return SimpleNamespace(
-        ground=ground, first=first, desks=desks, upstairs=upstairs, monitor=monitor
-    )
 
 
 def find_url(day, start="09:00", end="17:00") -> str:

@@ -2,40 +2,18 @@
 
 import re
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from bookings.models import Booking
-from tests.browser.conftest import PHONE_HEIGHT, PHONE_WIDTH, log_in
+from tests.browser.conftest import AMSTERDAM, PHONE_HEIGHT, PHONE_WIDTH, log_in
 from tests.factories import (
     TEST_PASSWORD,
     BookingFactory,
-    BuildingFactory,
-    FloorFactory,
-    ResourceFactory,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-@pytest.fixture
-def day():
-    return timezone.localdate(timezone=AMSTERDAM) + timedelta(days=3)
-
-
-@pytest.fixture
-def desks(organization):
-    building = BuildingFactory(organization=organization, name="Amsterdam HQ")
-    floor = FloorFactory(building=building, name="Ground floor", width=1200, height=800)
-    return [
-        ResourceFactory(floor=floor, code=f"0.0{n}", x=150 + 180 * (n - 1), y=400)
-        for n in range(1, 7)
-    ]
 
 
 def find_url(day) -> str:
@@ -46,9 +24,11 @@ def scroll_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-def test_home_find_and_my_bookings_fit_the_screen(phone, employee, desks, day):
+def test_home_find_and_my_bookings_fit_the_screen(phone, employee, office, day):
     start = datetime.combine(day, time(9), tzinfo=AMSTERDAM)
-    BookingFactory(user=employee, resource=desks[5], start=start, end=start + timedelta(hours=8))
+    BookingFactory(
+        user=employee, resource=office.desks[5], start=start, end=start + timedelta(hours=8)
+    )
     log_in(phone, employee.email, TEST_PASSWORD)
 
     for path in ("/", find_url(day), "/bookings/"):
@@ -57,8 +37,8 @@ def test_home_find_and_my_bookings_fit_the_screen(phone, employee, desks, day):
     assert phone.csp_violations == []
 
 
-def test_book_by_tapping_a_desk_on_the_plan(phone, employee, desks, day):
-    desk = desks[4]
+def test_book_by_tapping_a_desk_on_the_plan(phone, employee, office, day):
+    desk = office.desks[4]
     log_in(phone, employee.email, TEST_PASSWORD)
     phone.goto(find_url(day))
 

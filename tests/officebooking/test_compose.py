@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +24,8 @@ import yaml
 from celery.app.utils import find_app
 from django.conf import settings
 from django.urls import resolve
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from officebooking.celery import app as celery_app
 
@@ -104,9 +107,13 @@ def _reachable_database_url(tmp_path: Path) -> str:
     return urlsplit(url)._replace(path="/postgres").geturl()
 
 
-def test_compose_defines_web_worker_beat_postgres_and_redis():
+def test_every_service_an_app_service_waits_for_is_defined_and_reports_its_state():
     services = _compose()["services"]
-    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    for name in APP_SERVICES:
+        for needed, condition in _service(name)["depends_on"].items():
+            assert needed in services, f"{name} waits for an undefined service {needed}"
+            if condition == {"condition": "service_healthy"}:
+                assert "healthcheck" in services[needed], f"{needed} has no healthcheck"
 
 
 def test_app_services_run_one_image_with_one_environment_and_their_own_command():
@@ -125,14 +132,13 @@ def test_migrations_run_once_before_web_worker_and_beat_start():
     assert _service("migrate")["depends_on"]["postgres"] == {"condition": "service_healthy"}
 
 
-def test_web_command_serves_the_wsgi_application_with_two_sync_workers():
+def test_web_command_serves_the_projects_wsgi_application():
     argv = _command("web")
     assert argv[0] == "gunicorn"
     module_name, attribute = argv[1].split(":")
     application = getattr(importlib.import_module(module_name), attribute)
+    assert module_name == settings.WSGI_APPLICATION.rsplit(".", 1)[0]
     assert callable(application)
-    assert _option(argv, "--workers") == "2"
-    assert _option(argv, "--worker-class") == "sync"
 
 
 def test_worker_and_beat_commands_name_the_project_celery_app():
@@ -157,12 +163,13 @@ def test_app_services_set_only_variables_the_settings_read():
         assert not unknown, f"{name} sets variables settings.py never reads: {sorted(unknown)}"
 
 
-def test_app_services_run_in_production_mode_on_postgres_and_redis():
+def test_app_services_reach_the_compose_postgres_database_and_redis():
     environment = _service("web")["environment"]
-    assert environment["DJANGO_DEBUG"] == "0"
-    assert urlsplit(environment["DATABASE_URL"]).hostname == "postgres"
-    assert urlsplit(environment["DATABASE_URL"]).path == "/officebooking"
-    assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    database, redis = urlsplit(environment["DATABASE_URL"]), urlsplit(environment["REDIS_URL"])
+    assert database.hostname == "postgres"
+    assert database.path == f"/{_service('postgres')['environment']['POSTGRES_DB']}"
+    assert redis.hostname == "redis"
+    # Variables the production settings refuse to start without are passed on from the shell.
     for name in ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "OFFICEBOOKING_BASE_URL"]:
         assert name in environment
 
@@ -182,13 +189,13 @@ def test_web_and_worker_share_the_media_volume_at_the_media_root():
     assert "media" in _compose()["volumes"]
 
 
-def test_postgres_and_redis_keep_their_data_and_report_health():
-    postgres, redis = _service("postgres"), _service("redis")
-    assert postgres["image"] == "postgres:16"
-    assert "postgres-data:/var/lib/postgresql/data" in postgres["volumes"]
-    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
-    assert redis["image"] == "redis:7"
-    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+def test_every_named_volume_a_service_mounts_is_declared():
+    declared = set(_compose()["volumes"])
+    for name, service in _compose()["services"].items():
+        for mount in service.get("volumes", []):
+            source = mount.split(":", 1)[0]
+            if not source.startswith((".", "/")):
+                assert source in declared, f"{name} mounts an undeclared volume {source}"
 
 
 def test_web_healthcheck_asks_the_gunicorn_port_for_healthz():
@@ -234,12 +241,21 @@ def test_web_healthcheck_passes_against_the_web_command(tmp_path):
         server.wait(timeout=10)
 
 
-def test_image_is_python_311_slim_serving_port_8000_as_an_unprivileged_user():
+def test_image_exposes_the_port_gunicorn_binds_and_runs_as_an_unprivileged_user():
     instructions = _dockerfile()
-    assert instructions[0] == ("FROM", "python:3.11-slim")
-    assert ("EXPOSE", "8000") in instructions
+    bind = _option(_command("web"), "--bind")
+    assert ("EXPOSE", bind.rsplit(":", 1)[1]) in instructions
     users = [arguments for instruction, arguments in instructions if instruction == "USER"]
     assert users and users[-1] not in {"root", "0"}
+
+
+def test_image_python_is_one_the_project_supports():
+    (base,) = [arguments for instruction, arguments in _dockerfile() if instruction == "FROM"]
+    image, _, tag = base.partition(":")
+    assert image == "python"
+    version = re.match(r"\d+\.\d+", tag).group()
+    requires = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]
+    assert Version(version) in SpecifierSet(requires["requires-python"])
 
 
 def test_dockerfile_copies_and_installs_files_that_exist_and_are_not_ignored():

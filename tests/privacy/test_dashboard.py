@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import models
@@ -7,6 +7,7 @@ from django.urls import reverse
 from bookings.models import Booking, BookingStatus
 from privacy.models import BuildingDayStatistic, MobilitySnapshot, MobilityStatistic
 from privacy.statistics import aggregate_day, fold_bookings
+from tests.clock import at
 from tests.factories import (
     BookingFactory,
     BuildingFactory,
@@ -20,10 +21,6 @@ QUIET_DAY = date(2025, 3, 11)
 PERIOD = {"start": "2025-03-01", "end": "2025-03-31", "kind": "desk"}
 
 
-def at(building, day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=building.tz)
-
-
 def book_desks(*, organization, floor, day: date, people: int, bookings_each: int = 1):
     """Let `people` people each book `bookings_each` two-hour slots on their own desk."""
     building = floor.building
@@ -31,7 +28,7 @@ def book_desks(*, organization, floor, day: date, people: int, bookings_each: in
         user = UserFactory(organization=organization)
         desk = ResourceFactory(floor=floor)
         for slot in range(bookings_each):
-            start = at(building, day, 8 + 2 * slot)
+            start = at(building, day, f"{8 + 2 * slot}:00")
             BookingFactory(resource=desk, user=user, start=start, end=start + timedelta(hours=2))
 
 
@@ -60,7 +57,7 @@ def test_aggregation_counts_distinct_people_per_building_day(organization, build
 
 
 def test_cancelled_bookings_and_their_people_are_not_counted(organization, building, desk):
-    start = at(building, BUSY_DAY, 9)
+    start = at(building, BUSY_DAY, "09:00")
     BookingFactory(resource=desk, start=start, end=start + timedelta(hours=1))
     BookingFactory(
         resource=desk, start=start, end=start + timedelta(hours=1), status=BookingStatus.CANCELLED

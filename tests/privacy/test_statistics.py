@@ -1,18 +1,14 @@
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bookings.models import BookingStatus
 from privacy.models import AggregationWatermark, UsageStatistic
 from privacy.statistics import aggregate_day, aggregate_pending, postal_area
+from tests.clock import at
 from tests.factories import BookingFactory, BuildingFactory, CheckInFactory
 
 DAY = date(2025, 3, 10)
-
-
-def at(building, day: date, clock: str) -> datetime:
-    hours, minutes = (int(part) for part in clock.split(":"))
-    return datetime.combine(day, time(hours, minutes), tzinfo=building.tz)
 
 
 def day_row(resource) -> UsageStatistic:

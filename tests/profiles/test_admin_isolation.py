@@ -1,6 +1,7 @@
 """A facility manager's admin shows their own organisation and nothing of any other."""
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
@@ -77,6 +78,12 @@ MODELS = [
 ]
 
 
+# Bookings are cancelled and people erased, never deleted in the admin: their delete page
+# refuses a facility manager whatever the object. Every other page of a missing object sends
+# them to the admin index with Django's "doesn't exist" message.
+NEVER_DELETED_IN_ADMIN = {("bookings", "booking"), ("profiles", "user")}
+
+
 @pytest.mark.parametrize("page", ["change", "history", "delete"])
 @pytest.mark.parametrize(("app_label", "model_name"), MODELS)
 def test_other_organizations_object_answers_like_a_missing_one(
@@ -89,8 +96,15 @@ def test_other_organizations_object_answers_like_a_missing_one(
     missing_answer = _answer(fm_client, url_name, MISSING_PK)
 
     assert foreign_answer == missing_answer
-    redirect_chain, status_code, _messages = foreign_answer
-    assert status_code == 403 or redirect_chain == [(reverse("admin:index"), 302)]
+    if page == "delete" and (app_label, model_name) in NEVER_DELETED_IN_ADMIN:
+        assert foreign_answer == ([], 403, [])
+    else:
+        verbose_name = apps.get_model(app_label, model_name)._meta.verbose_name
+        assert foreign_answer == (
+            [(reverse("admin:index"), 302)],
+            200,
+            [f"{verbose_name} with ID “ID” doesn’t exist. Perhaps it was deleted?"],
+        )
 
 
 def test_other_organizations_resource_redirects_to_the_admin_index_as_missing(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.middleware import LAST_ACTIVITY_KEY
+from tests.clock import stop_clock
 from tests.sessions import log_in
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +21,11 @@ START = timezone.now().replace(microsecond=0)
 def clock(monkeypatch):
     """Set the time the next requests see."""
 
-    def at(moment):
-        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    def move_to(moment):
+        stop_clock(monkeypatch, moment)
 
-    at(START)
-    return at
+    move_to(START)
+    return move_to
 
 
 @pytest.fixture
