@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,23 +27,11 @@ from bookings.services import (
     toggle_favourite,
 )
 from locations.models import Resource
-from officebooking.http import safe_next_url
+from officebooking.http import render_page_or_fragment, safe_next_url
 from profiles.decorators import member_required
 from profiles.models import STAFF_ROLES
 
 BOOKABLE_DAYS_SHOWN = 10
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    # A history restore needs the whole page: htmx has no cached copy to put it in.
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _render(request, template: str, partial: str, context: dict, **kwargs) -> HttpResponse:
-    """Render the page, or only its fragment for htmx; both vary on HX-Request."""
-    response = render(request, partial if _is_partial(request) else template, context, **kwargs)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _get_resource_for_user(request: HttpRequest, resource_id: int) -> Resource:
@@ -105,7 +92,9 @@ def find(request: HttpRequest) -> HttpResponse:
             "query": _period_query(search),
             "legend_states": _legend_states(),
         }
-    return _render(request, "bookings/find.html", "bookings/partials/finder.html", context)
+    return render_page_or_fragment(
+        request, "bookings/find.html", "bookings/partials/finder.html", context
+    )
 
 
 def _legend_states() -> list[str]:
@@ -180,7 +169,9 @@ def book(request: HttpRequest, resource_id: int) -> HttpResponse:
         "results": results,
         "is_favourite": resource.favorited_by.filter(user=request.user).exists(),
     }
-    response = _render(request, "bookings/book.html", "bookings/partials/book_dialog.html", context)
+    response = render_page_or_fragment(
+        request, "bookings/book.html", "bookings/partials/book_dialog.html", context
+    )
     if results and any(result["booking"] for result in results):
         # The plan and lists on the page listen for this and reload themselves.
         trigger_client_event(response, "bookingChanged")
@@ -225,7 +216,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         "upcoming": selectors.upcoming_bookings(organization=organization, user=user),
         "past": selectors.past_bookings(organization=organization, user=user),
     }
-    return _render(
+    return render_page_or_fragment(
         request, "bookings/my_bookings.html", "bookings/partials/my_bookings_lists.html", context
     )
 
@@ -244,7 +235,7 @@ def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
             "staff_change": staff_change,
             "back_url": _back_url(staff_change),
         }
-        return _render(
+        return render_page_or_fragment(
             request, "bookings/cancel.html", "bookings/partials/cancel_dialog.html", context
         )
     try:
@@ -320,7 +311,9 @@ def change(request: HttpRequest, booking_id: int) -> HttpResponse:
         "staff_change": needs_reason,
         "back_url": _back_url(needs_reason),
     }
-    return _render(request, "bookings/change.html", "bookings/partials/change_dialog.html", context)
+    return render_page_or_fragment(
+        request, "bookings/change.html", "bookings/partials/change_dialog.html", context
+    )
 
 
 @require_POST

@@ -10,13 +10,13 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from locations.models import Building
-from officebooking.http import safe_next_url
+from officebooking.http import render_page_or_fragment, safe_next_url
 from privacy.contact import QUESTION_RETENTION, submit_question
 from privacy.context_processors import CONSENT_CHOICES, CONSENT_COOKIE, CONSENT_MAX_AGE_SECONDS
 from privacy.cookies import site_cookies
@@ -179,10 +179,9 @@ def buildings_near_me(request: HttpRequest) -> HttpResponse:
         else:
             form = posted
     context = {"form": form, "results": results}
-    partial = bool(request.htmx) and not request.htmx.history_restore_request
-    template = "privacy/partials/near_me_results.html" if partial else "privacy/near_me.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
+    response = render_page_or_fragment(
+        request, "privacy/near_me.html", "privacy/partials/near_me_results.html", context
+    )
     # The answer reveals roughly where the person is: no cache may keep it.
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap
 
 from bookings.models import Booking, CalendarFeed, CheckIn, FavoriteResource
+from officebooking.http import wants_fragment
 from privacy.context_processors import CONSENT_COOKIE
 from privacy.export import start_export
 from privacy.models import DataExport, StaffAccess
@@ -25,11 +26,6 @@ from profiles.models import ApiToken, AuditEntry, Membership, Profile, User
 
 # The page shows the latest rows of the long lists; the export holds all of them.
 LATEST = 20
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    # A history restore needs the whole page: htmx has no cached copy to put it in.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _get_export_for_user(request: HttpRequest, export_id: int) -> DataExport:
@@ -98,7 +94,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start_export_view(request: HttpRequest) -> HttpResponse:
     export, created = start_export(user=request.user)
-    if not _is_partial(request):
+    if not wants_fragment(request):
         return redirect(reverse("my_data") + "#exports")
     response = render(request, "privacy/partials/export_status.html", {"export": export})
     if not created:
@@ -111,7 +107,7 @@ def start_export_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def export_status(request: HttpRequest, export_id: int) -> HttpResponse:
     export = _get_export_for_user(request, export_id)
-    if not _is_partial(request):
+    if not wants_fragment(request):
         return redirect(reverse("my_data") + "#exports")
     response = render(request, "privacy/partials/export_status.html", {"export": export})
     patch_vary_headers(response, ["HX-Request"])

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from officebooking.http import render_page_or_fragment
 from profiles.decorators import member_required
 from profiles.forms import PrivacySettingsForm, ProfileForm, SearchForm
 from profiles.models import Profile
@@ -95,14 +95,12 @@ def colleague_search(request: HttpRequest) -> HttpResponse:
         "limit": COLLEAGUE_SEARCH_LIMIT,
         "search_enabled": request.organization.colleague_search_enabled,
     }
-    # A history restore needs the whole page: htmx has no cached copy to put it in.
-    partial = bool(request.htmx) and not request.htmx.history_restore_request
-    template = (
-        "profiles/partials/colleague_results.html" if partial else "profiles/colleague_search.html"
+    return render_page_or_fragment(
+        request,
+        "profiles/colleague_search.html",
+        "profiles/partials/colleague_results.html",
+        context,
     )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @login_required
