@@ -7,11 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from locations.models import Building
 from privacy.models import StaffAccess
-from profiles.models import Profile, Role, User
-
-# Roles as the person reads them; the log keeps the role as it was, and one that no longer
-# exists shows as stored.
-_ROLE_LABELS = {**dict(Role.choices), "superuser": _("platform administrator")}
+from profiles.audit import role_label
+from profiles.models import Profile, User
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ def staff_accesses_of(person: User, *, limit: int) -> list[StaffAccessRow]:
         StaffAccessRow(
             accessed_at=access.accessed_at,
             staff=access.staff.display_name if access.staff else str(_("a former staff member")),
-            role=str(_ROLE_LABELS.get(access.staff_role, access.staff_role)),
+            role=role_label(access.staff_role),
             record=access.get_record_display(),
         )
         for access in accesses

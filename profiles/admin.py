@@ -1,6 +1,5 @@
 import csv
 import json
-import zoneinfo
 from datetime import UTC
 
 from allauth.usersessions.admin import UserSessionAdmin as AllauthUserSessionAdmin
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profiles import registry
 from profiles.admin_scoping import OrganizationScopedAdmin, ScopedTabularInline
-from profiles.audit import describe_change, local_when, role_label
+from profiles.audit import building_zone, describe_change, local_when, role_label
 from profiles.models import AuditEntry, EmailDomain, Membership, Organization, Profile, Role, User
 from profiles.services import (
     MEMBER_FIELDS,
@@ -340,11 +339,8 @@ def _csv_cell(value) -> str:
 
 
 def _local_time(entry: AuditEntry) -> str:
-    if not entry.time_zone:
-        return ""
-    try:
-        zone = zoneinfo.ZoneInfo(entry.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    zone = building_zone(entry)
+    if zone is None:
         return ""
     return timezone.localtime(entry.created_at, zone).isoformat(timespec="seconds")
 

@@ -87,15 +87,19 @@ def describe_change(entry: AuditEntry) -> str:
     return entry.description
 
 
+def building_zone(entry: AuditEntry) -> zoneinfo.ZoneInfo | None:
+    """Return the time zone of the building the change was about, or None for no building."""
+    try:
+        return zoneinfo.ZoneInfo(entry.time_zone) if entry.time_zone else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def local_when(entry: AuditEntry) -> str:
     """Return when the change was made, with its zone named: "2 Dec 2026, 14:05 CET".
 
     In the time zone of the building the change was about, as people there read their
     bookings; a change about no building (a role, an account) is in UTC.
     """
-    try:
-        zone = zoneinfo.ZoneInfo(entry.time_zone) if entry.time_zone else UTC
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    moment = timezone.localtime(entry.created_at, zone)
+    moment = timezone.localtime(entry.created_at, building_zone(entry) or UTC)
     return f"{formats.date_format(moment, 'DATETIME_FORMAT')} {moment.tzname()}"
